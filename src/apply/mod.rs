@@ -1,0 +1,1 @@
+//! Safety checks, pushing changed resources to Vanta, verification and the apply record.

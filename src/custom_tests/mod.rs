@@ -1,0 +1,1 @@
+//! Evaluation of the `CustomTest` rules of an inventory against records.

@@ -1,0 +1,1 @@
+//! Diagnostics: problems in the inventory with their source spans, and their rendering.

@@ -1,0 +1,1 @@
+//! Publishing plans to GitHub: pull-request comments and job summaries.

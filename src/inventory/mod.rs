@@ -1,0 +1,1 @@
+//! Loading an inventory: files, YAML with spans, typed documents and records.

@@ -1,0 +1,1 @@
+//! The one place that writes user-facing output.

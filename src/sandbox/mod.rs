@@ -1,0 +1,1 @@
+//! A local server that behaves like Vanta's Build Integrations API.

@@ -1,0 +1,1 @@
+//! JSON Type Definition (RFC 8927): schema checking, validation and conversion.

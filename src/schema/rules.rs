@@ -1,0 +1,1 @@
+//! Rules that JSON Type Definition cannot express, checked after JTD validation.

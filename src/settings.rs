@@ -1,0 +1,1 @@
+//! Settings resolved from the command line and the environment.
