@@ -8,11 +8,13 @@
 //!   normalise records.
 //! - [`validate`] checks any [`Instance`], a `serde_json::Value` or the inventory's YAML tree,
 //!   and returns the RFC's error indicators as [`ValidationError`]s.
+//! - [`to_json_schema`] converts a schema to JSON Schema draft 2020-12 for editors.
 //!
 //! It does not know about Vanta, records or YAML: callers map the error paths back to their
 //! sources.
 
 mod instance;
+mod json_schema;
 mod parse;
 mod pointer;
 mod schema;
@@ -20,6 +22,7 @@ mod timestamp;
 mod validate;
 
 pub use instance::Instance;
+pub use json_schema::to_json_schema;
 pub use parse::{MAX_SCHEMA_DEPTH, SchemaError, SchemaErrorKind};
 pub use pointer::to_pointer;
 pub use schema::{Form, Schema, TypeName};
