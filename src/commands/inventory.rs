@@ -33,7 +33,7 @@ pub fn print_diagnostics(
             for diagnostic in diagnostics.items() {
                 let text =
                     diagnostics::render_text(diagnostic, &inventory.sources, printer.stderr_color);
-                printer.message(&format!("{text}\n"));
+                printer.message(&format!("{text}\n\n"));
             }
             if let Some(summary) = diagnostics::render_summary(diagnostics, "load the inventory") {
                 printer.message(&summary);

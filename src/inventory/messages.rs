@@ -66,13 +66,11 @@ pub fn jtd_diagnostic(record: &Node, schema: &Schema, error: &ValidationError) -
                 .with_label("in this record")
         }
         ErrorKind::AdditionalProperty { name } => {
-            let mut key_path = path.clone();
-            key_path.push(name.clone());
-            let span = record.key_span_at(&key_path).or(value_span);
-            let diagnostic =
-                Diagnostic::error(format!("unknown field `{}`", join(&field, name)), span);
+            // The instance path of an additional property ends with the property itself.
+            let span = record.key_span_at(path).or(value_span);
+            let diagnostic = Diagnostic::error(format!("unknown field `{field}`"), span);
             let known = known_properties(schema, &error.schema_path);
-            if name == "customProperties" && path.is_empty() {
+            if name == "customProperties" && path.len() == 1 {
                 return diagnostic.with_help(
                     "this resource declares no custom properties; add `customProperties` to its Resource document, or remove them here",
                 );

@@ -1,2 +1,5 @@
 //! Integration tests: the real binary against the sandbox over loopback, on real files.
+
 mod jtd;
+mod support;
+mod workflow;

@@ -226,15 +226,57 @@ fn render_tests(out: &mut String, plan: &Plan) {
     }
     out.push_str("Custom tests:\n");
     for test in &plan.custom_tests {
-        let mut line = format!("  {}: {} -> {}", test.name, test.before(), test.after());
-        if test.before() == test.after() && test.failing_before == test.failing_after {
-            line = format!("  {}: {} (unchanged)", test.name, test.after());
-        }
-        if !test.failing_after.is_empty() {
-            let _ = write!(line, " ({})", test.failing_after.join(", "));
-        }
-        out.push_str(&line);
-        out.push('\n');
+        let _ = writeln!(out, "  {}", test_line(test));
     }
     out.push('\n');
+}
+
+/// Describes a test's outcome before and after, naming the records whose outcome changes,
+/// such as `servers-have-memory: passing -> failing (srv_002)`.
+pub fn test_line(test: &crate::plan::model::TestImpact) -> String {
+    let newly_failing: Vec<&str> = test
+        .failing_after
+        .iter()
+        .filter(|id| !test.failing_before.contains(id))
+        .map(String::as_str)
+        .collect();
+    let now_passing: Vec<&str> = test
+        .failing_before
+        .iter()
+        .filter(|id| !test.failing_after.contains(id))
+        .map(String::as_str)
+        .collect();
+    let head = format!("{}: {} -> {}", test.name, test.before(), test.after());
+    if newly_failing.is_empty() && now_passing.is_empty() {
+        return if test.failing_after.is_empty() {
+            format!("{}: passing (unchanged)", test.name)
+        } else {
+            format!(
+                "{}: failing (unchanged: {})",
+                test.name,
+                test.failing_after.join(", ")
+            )
+        };
+    }
+    let mut parts = Vec::new();
+    if !newly_failing.is_empty() {
+        parts.push(if test.before() == "passing" {
+            newly_failing.join(", ")
+        } else {
+            format!("newly failing: {}", newly_failing.join(", "))
+        });
+    }
+    if !now_passing.is_empty() {
+        parts.push(format!("now passing: {}", now_passing.join(", ")));
+    }
+    let still: Vec<&str> = test
+        .failing_after
+        .iter()
+        .filter(|id| test.failing_before.contains(id))
+        .map(String::as_str)
+        .collect();
+    if !still.is_empty() {
+        parts.push(format!("still failing: {}", still.join(", ")));
+    }
+    format!("{head} ({})", parts.join("; "))
 }

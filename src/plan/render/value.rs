@@ -7,6 +7,10 @@ use serde_json::Value;
 pub fn inline(value: &Value) -> String {
     match value {
         Value::String(text) if text == crate::plan::model::SENSITIVE => text.clone(),
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(inline).collect();
+            format!("[{}]", items.join(", "))
+        }
         other => other.to_string(),
     }
 }
