@@ -104,8 +104,10 @@ impl Sandbox {
     pub fn for_inventory(inventory: &TestInventory) -> Sandbox {
         let (loaded, diagnostics) = vanta_gitops::inventory::load(inventory.path()).unwrap();
         assert!(!diagnostics.has_errors(), "the inventory must be valid");
-        let mut config = SandboxConfig::default();
-        config.rate_limits = sandbox::RateLimits::disabled();
+        let mut config = SandboxConfig {
+            rate_limits: sandbox::RateLimits::disabled(),
+            ..SandboxConfig::default()
+        };
         for resource in &loaded.resources {
             config.declare(sandbox::ResourceDecl {
                 resource_id: resource.resource_id.clone(),
