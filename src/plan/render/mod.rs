@@ -2,5 +2,6 @@
 //! pull-request comments, JSON for machines and saved plans.
 
 pub mod json;
+pub mod markdown;
 pub mod text;
 pub mod value;
