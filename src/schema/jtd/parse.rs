@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde_json::{Map, Value};
 
-use super::pointer::to_pointer;
+use super::pointer::{describe_pointer, to_pointer};
 use super::schema::{Form, Schema, TypeName};
 
 /// Maximum nesting of schemas inside schemas that [`Schema::from_json`] accepts.
@@ -39,7 +39,7 @@ const KEYWORDS: [&str; 13] = [
 
 /// An invalid JTD schema: where the problem is and what it is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid JTD schema at `{pointer}`: {kind}")]
+#[error("invalid JTD schema at {}: {kind}", describe_pointer(pointer))]
 pub struct SchemaError {
     /// The JSON Pointer (RFC 6901) to the offending value inside the schema, `""` for the root.
     pub pointer: String,
@@ -544,6 +544,15 @@ mod tests {
             SchemaErrorKind::UnknownType {
                 name: "int64".into()
             }
+        );
+    }
+
+    #[test]
+    fn root_error_message_names_root() {
+        let error = reject(json!([]));
+        assert_eq!(
+            error.to_string(),
+            "invalid JTD schema at the root: a schema must be an object, found an array"
         );
     }
 

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use super::instance::Instance;
-use super::pointer::to_pointer;
+use super::pointer::{describe_pointer, to_pointer};
 use super::schema::{Form, Schema, TypeName};
 use super::timestamp::is_timestamp;
 
@@ -54,7 +54,7 @@ pub struct MaxDepthExceeded;
 
 /// One error indicator of RFC 8927, with what a message needs to explain it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{kind} at `{}`", self.instance_pointer())]
+#[error("{kind} at {}", describe_pointer(&self.instance_pointer()))]
 pub struct ValidationError {
     /// Reference tokens from the instance root to the rejected value.
     pub instance_path: Vec<String>,
@@ -667,6 +667,17 @@ mod tests {
         assert_eq!(
             found[0].to_string(),
             "expected an integer from -128 to 127 (int8) at `/a~1b/1`"
+        );
+    }
+
+    #[test]
+    fn root_error_message_names_root() {
+        let schema = compile(json!({"properties": {"id": {}}}));
+        let found = errors(&schema, &json!({}));
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].to_string(),
+            "missing required property `id` at the root"
         );
     }
 
