@@ -45,5 +45,6 @@ pub use pointer::to_pointer;
 pub use schema::{Form, Schema, TypeName};
 pub use timestamp::is_timestamp;
 pub use validate::{
-    DEFAULT_MAX_DEPTH, ErrorKind, MaxDepthExceeded, ValidationError, ValidationOptions, validate,
+    DEFAULT_MAX_DEPTH, ErrorKind, MAX_NESTING, MaxDepthExceeded, ValidationError,
+    ValidationOptions, validate,
 };
