@@ -4,9 +4,9 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 
-use crate::cli::{PlanFormat, ShowArgs};
+use crate::cli::ShowArgs;
+use crate::commands::plan::print_plan;
 use crate::plan::Plan;
-use crate::plan::render::text::TextOptions;
 use crate::printer::Printer;
 
 pub fn run(args: &ShowArgs, printer: Printer) -> anyhow::Result<ExitCode> {
@@ -18,15 +18,6 @@ pub fn run(args: &ShowArgs, printer: Printer) -> anyhow::Result<ExitCode> {
             args.plan.display()
         )
     })?;
-    match args.format {
-        PlanFormat::Text => {
-            let options = TextOptions {
-                color: printer.stdout_color,
-                full: args.full,
-            };
-            printer.data(&crate::plan::render::text::render(&plan, options));
-        }
-        PlanFormat::Json => printer.data(&crate::plan::render::json::render(&plan)),
-    }
+    print_plan(&plan, args.format, args.full, printer);
     Ok(ExitCode::SUCCESS)
 }

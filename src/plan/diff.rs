@@ -9,8 +9,8 @@ use crate::custom_tests::{self, CustomTest};
 use crate::diagnostics::SourceMap;
 use crate::inventory::model::DesiredRecord;
 use crate::plan::model::{
-    Action, FORMAT_VERSION, FieldChange, Plan, RecordChange, ResourcePlan, SENSITIVE,
-    SourceLocation, Summary, TestImpact,
+    Action, ElementChange, ElementOp, FORMAT_VERSION, FieldChange, Plan, RecordChange,
+    RecordSource, ResourcePlan, SENSITIVE, SourceLocation, Summary, TestImpact,
 };
 use crate::plan::normalize::{canonical_json, normalize};
 use crate::schema::base::BaseType;
@@ -41,13 +41,20 @@ pub struct PlanInput<'a> {
     pub custom_tests: &'a [CustomTest],
 }
 
-/// Builds the plan. Resources keep the order given; records are sorted by `uniqueId`.
+/// Arrays with at least this many elements on either side are shown element by element when
+/// only some of their elements changed. Shorter ones read better as one line before and after.
+pub const LONG_ARRAY: usize = 4;
+
+/// Builds the plan. Resources are sorted by name and records by `uniqueId`, so the same
+/// inputs give the same plan whatever order they come in.
 pub fn build(input: &PlanInput<'_>) -> Plan {
     let mut summary = Summary::default();
     let mut warnings = Vec::new();
     let mut resources = Vec::with_capacity(input.resources.len());
     let mut custom_tests = Vec::new();
-    for resource in &input.resources {
+    let mut ordered: Vec<&ResourceInput<'_>> = input.resources.iter().collect();
+    ordered.sort_by(|a, b| a.name.cmp(b.name));
+    for resource in ordered {
         let plan = plan_resource(resource, input.sources, &mut warnings);
         summary.add_counts(plan.summary);
         for test in input
@@ -62,7 +69,7 @@ pub fn build(input: &PlanInput<'_>) -> Plan {
     let mut plan = Plan {
         format_version: FORMAT_VERSION.to_string(),
         workspace: input.workspace.map(str::to_string),
-        api_url: input.api_url.to_string(),
+        api_url: redact_url(input.api_url),
         summary,
         resources,
         custom_tests,
@@ -81,6 +88,19 @@ pub fn plan_digest(plan: &Plan) -> String {
     copy.inventory = None;
     let value = serde_json::to_value(&copy).unwrap_or(Value::Null);
     sha256(canonical_json(&value).as_bytes())
+}
+
+/// Removes a user name, password, query and fragment from a URL, so that a URL given with
+/// credentials in it never reaches a plan.
+fn redact_url(text: &str) -> String {
+    let Ok(mut url) = url::Url::parse(text) else {
+        return text.to_string();
+    };
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url.set_query(None);
+    url.set_fragment(None);
+    url.to_string().trim_end_matches('/').to_string()
 }
 
 fn sha256(bytes: &[u8]) -> String {
@@ -128,11 +148,22 @@ pub fn plan_resource(
         remote_digest,
         desired_digest,
         changes: Vec::new(),
+        sources: Vec::new(),
     };
     if !resource.managed {
         return plan;
     }
     email_case_warnings(resource, warnings);
+    plan.sources = resource
+        .desired
+        .iter()
+        .map(|record| RecordSource {
+            unique_id: record.unique_id.clone(),
+            file: sources.path(record.span.file).display().to_string(),
+            line: record.span.line,
+        })
+        .collect();
+    plan.sources.sort_by(|a, b| a.unique_id.cmp(&b.unique_id));
 
     let by_id: HashMap<&str, &(&RemoteRecord, Value)> = remote_normal
         .iter()
@@ -188,6 +219,7 @@ pub fn plan_resource(
         });
     }
     changes.sort_by(|a, b| a.unique_id.cmp(&b.unique_id));
+    debug_assert!(changes.iter().all(RecordChange::is_visible));
     for change in &changes {
         match change.action {
             Action::Create | Action::Reactivate => plan.summary.add += 1,
@@ -374,11 +406,18 @@ impl<'a> FieldDiff<'a> {
                 }
             })
         };
+        let elements = match (before, after) {
+            (Some(Value::Array(before)), Some(Value::Array(after))) if !sensitive => {
+                element_changes(before, after)
+            }
+            _ => Vec::new(),
+        };
         let change = FieldChange {
             path: path.to_vec(),
             before: mask(before),
             after: mask(after),
             sensitive,
+            elements,
         };
         if before == after {
             self.unchanged.push(change);
@@ -388,9 +427,78 @@ impl<'a> FieldDiff<'a> {
     }
 }
 
+/// Returns the element-level changes of two arrays, or nothing when the arrays are equal, short,
+/// have no element in common, or are too long to compare element by element.
+fn element_changes(before: &[Value], after: &[Value]) -> Vec<ElementChange> {
+    // The longest common subsequence table costs one cell per pair of elements.
+    const MAX_CELLS: usize = 4_000_000;
+    if before == after
+        || before.len().max(after.len()) < LONG_ARRAY
+        || (before.len() + 1) * (after.len() + 1) > MAX_CELLS
+    {
+        return Vec::new();
+    }
+    let (rows, columns) = (before.len(), after.len());
+    let mut common = vec![0usize; (rows + 1) * (columns + 1)];
+    let cell = |row: usize, column: usize| row * (columns + 1) + column;
+    for row in (0..rows).rev() {
+        for column in (0..columns).rev() {
+            common[cell(row, column)] = if before[row] == after[column] {
+                common[cell(row + 1, column + 1)] + 1
+            } else {
+                common[cell(row + 1, column)].max(common[cell(row, column + 1)])
+            };
+        }
+    }
+    if common[cell(0, 0)] == 0 {
+        return Vec::new();
+    }
+    let mut changes = Vec::with_capacity(rows.max(columns));
+    let (mut row, mut column) = (0, 0);
+    while row < rows || column < columns {
+        let op = if row < rows && column < columns && before[row] == after[column] {
+            ElementOp::Keep
+        } else if column < columns
+            && (row == rows || common[cell(row, column + 1)] >= common[cell(row + 1, column)])
+        {
+            ElementOp::Add
+        } else {
+            ElementOp::Remove
+        };
+        let value = match op {
+            ElementOp::Keep => {
+                row += 1;
+                column += 1;
+                before[row - 1].clone()
+            }
+            ElementOp::Add => {
+                column += 1;
+                after[column - 1].clone()
+            }
+            ElementOp::Remove => {
+                row += 1;
+                before[row - 1].clone()
+            }
+        };
+        changes.push(ElementChange { op, value });
+    }
+    changes
+}
+
 /// Warns about desired emails that differ only in case, from each other or from Vanta's copy:
 /// the comparison is exact, so such a pair is two people or a perpetual diff.
 fn email_case_warnings(resource: &ResourceInput<'_>, warnings: &mut Vec<String>) {
+    let masked = resource
+        .sensitive
+        .iter()
+        .any(|path| path.first().is_some_and(|first| first == "email"));
+    let shown = |address: &str| {
+        if masked {
+            SENSITIVE.to_string()
+        } else {
+            format!("`{address}`")
+        }
+    };
     let email = |value: &Value| {
         value
             .get("email")
@@ -405,8 +513,11 @@ fn email_case_warnings(resource: &ResourceInput<'_>, warnings: &mut Vec<String>)
         let key = address.to_lowercase();
         match seen.get(&key) {
             Some((other_id, other)) if *other != address => warnings.push(format!(
-                "{}: emails `{other}` ({other_id}) and `{address}` ({}) differ only in case",
-                resource.name, record.unique_id
+                "{}: emails {} ({other_id}) and {} ({}) differ only in case",
+                resource.name,
+                shown(other),
+                shown(&address),
+                record.unique_id
             )),
             Some(_) => {}
             None => {
@@ -430,8 +541,11 @@ fn email_case_warnings(resource: &ResourceInput<'_>, warnings: &mut Vec<String>)
         };
         if desired != current && desired.to_lowercase() == current.to_lowercase() {
             warnings.push(format!(
-                "{}[{}]: email `{desired}` differs from Vanta's `{current}` only in case; the plan changes it",
-                resource.name, record.unique_id
+                "{}[{}]: email {} differs from Vanta's {} only in case; the plan changes it",
+                resource.name,
+                record.unique_id,
+                shown(&desired),
+                shown(&current)
             ));
         }
     }

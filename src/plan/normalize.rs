@@ -4,8 +4,9 @@
 //! Both sides of a comparison go through [`normalize`] with the same schema:
 //! - timestamps become instants at second precision, written in UTC with `Z`, because Vanta
 //!   drops fractional seconds and may answer with another offset for the same instant;
-//! - integral numbers in integer-typed fields become JSON integers (`1.0` and `1e3` are the
-//!   values 1 and 1000), while integers are never converted through floating point;
+//! - integral numbers become JSON integers (`1.0` and `1e3` are the values 1 and 1000) in
+//!   numeric fields and in fields of any type, while integers are never converted through
+//!   floating point, so `9007199254740993` stays exact;
 //! - an optional field that is `null` is the same as an absent one, but `""`, `false` and `0`
 //!   stay values;
 //! - arrays whose schema `metadata` says `"unordered": true` are sorted, and every other array
@@ -30,11 +31,12 @@ pub fn normalize(value: &mut Value, schema: &Schema, root: &Schema) {
                 *text = normal;
             }
         }
-        (Form::Type(kind), value @ Value::Number(_)) if kind.integer_range().is_some() => {
+        (Form::Type(kind), value @ Value::Number(_)) if is_numeric(*kind) => {
             if let Some(integer) = integral(value) {
                 *value = integer;
             }
         }
+        (Form::Empty, value) => normalize_numbers(value),
         (Form::Elements(element), Value::Array(items)) => {
             for item in items.iter_mut() {
                 normalize(item, element, root);
@@ -116,7 +118,26 @@ pub fn normalize_timestamp(text: &str) -> Option<String> {
     Some(truncated.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
 }
 
-/// Converts an integral floating-point number into a JSON integer.
+fn is_numeric(kind: TypeName) -> bool {
+    kind.integer_range().is_some() || matches!(kind, TypeName::Float32 | TypeName::Float64)
+}
+
+/// Turns integral numbers anywhere inside a value of no declared type into integers.
+fn normalize_numbers(value: &mut Value) {
+    match value {
+        Value::Number(_) => {
+            if let Some(integer) = integral(value) {
+                *value = integer;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(normalize_numbers),
+        Value::Object(members) => members.values_mut().for_each(normalize_numbers),
+        _ => {}
+    }
+}
+
+/// Converts an integral floating-point number of at most 2^53 into a JSON integer. Larger
+/// floating-point numbers stay as they are, because their integer digits are already rounded.
 fn integral(value: &Value) -> Option<Value> {
     let Value::Number(number) = value else {
         return None;
@@ -229,6 +250,17 @@ mod tests {
         normalize(&mut value, &schema, &schema);
         assert_eq!(value["seats"], json!(1000));
         assert_eq!(value["big"].as_u64(), Some(9007199254740993));
+    }
+
+    #[test]
+    fn integral_floats_compare_as_integers_in_float_and_untyped_fields() {
+        let schema = schema(json!({
+            "properties": { "ratio": { "type": "float64" }, "extra": {} }
+        }));
+        let mut value = json!({ "ratio": 1e3, "extra": { "n": [2.0, 2.5] } });
+        normalize(&mut value, &schema, &schema);
+        assert_eq!(value["ratio"].to_string(), "1000");
+        assert_eq!(value["extra"].to_string(), r#"{"n":[2,2.5]}"#);
     }
 
     #[test]

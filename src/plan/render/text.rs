@@ -5,7 +5,9 @@ use std::fmt::Write as _;
 use anstyle::{AnsiColor, Style};
 
 use crate::diagnostics::plural;
-use crate::plan::model::{Action, FieldChange, Plan, RecordChange, ResourcePlan};
+use crate::plan::model::{
+    Action, ElementChange, ElementOp, FieldChange, Plan, RecordChange, ResourcePlan,
+};
 use crate::plan::render::value::inline;
 
 /// Options of the text renderer.
@@ -121,19 +123,19 @@ fn summary_line(plan: &Plan, styles: &Styles) -> String {
     )
 }
 
-fn render_change(
-    out: &mut String,
-    resource: &ResourcePlan,
-    change: &RecordChange,
-    styles: &Styles,
-    full: bool,
-) {
-    let address = format!(
+/// Returns a record's address, such as `internal-servers["srv_004"]`. The `uniqueId` is quoted
+/// with JSON escapes, so no identifier can break the line.
+pub fn address(resource: &ResourcePlan, change: &RecordChange) -> String {
+    format!(
         "{}[{}]",
         resource.name,
         serde_json::Value::String(change.unique_id.clone())
-    );
-    let reason = match change.action {
+    )
+}
+
+/// Returns what happens to a record, in the words of the header line above its changes.
+pub fn reason(action: Action) -> &'static str {
+    match action {
         Action::Create => "will be created",
         Action::Update => "will be updated in-place",
         Action::Reactivate => "will be reactivated (Vanta holds it as deactivated)",
@@ -141,13 +143,29 @@ fn render_change(
         Action::Deactivate => {
             "will be deactivated (it is not in the inventory; Vanta keeps it as deactivated)"
         }
-    };
-    let style = styles.for_action(change.action);
-    let symbol = match change.action {
+    }
+}
+
+/// Returns Terraform's symbol of an action: `+` adds, `~` changes, `-` destroys.
+pub fn symbol(action: Action) -> &'static str {
+    match action {
         Action::Create | Action::Reactivate => "+",
         Action::Update => "~",
         Action::Delete | Action::Deactivate => "-",
-    };
+    }
+}
+
+fn render_change(
+    out: &mut String,
+    resource: &ResourcePlan,
+    change: &RecordChange,
+    styles: &Styles,
+    full: bool,
+) {
+    let address = address(resource, change);
+    let reason = reason(change.action);
+    let style = styles.for_action(change.action);
+    let symbol = symbol(change.action);
     let _ = writeln!(
         out,
         "  {}# {address} {reason}{}",
@@ -172,8 +190,9 @@ fn render_change(
         resource.base_type,
         address
     );
+    debug_assert!(change.is_visible(), "an invisible change of {address}");
     for field in &change.fields {
-        render_field(out, field, change.action, styles);
+        render_field(out, field, change.action, styles, full);
     }
     if full {
         for field in &change.unchanged {
@@ -196,8 +215,25 @@ fn render_change(
     out.push_str("    }\n");
 }
 
-fn render_field(out: &mut String, field: &FieldChange, action: Action, styles: &Styles) {
+fn render_field(
+    out: &mut String,
+    field: &FieldChange,
+    action: Action,
+    styles: &Styles,
+    full: bool,
+) {
     let path = field.dotted_path();
+    if !field.elements.is_empty() {
+        let _ = writeln!(
+            out,
+            "      {}~{} {path} = [",
+            styles.update.render(),
+            styles.update.render_reset()
+        );
+        render_elements(out, &field.elements, styles, full);
+        out.push_str("        ]\n");
+        return;
+    }
     let (symbol, style, text) = match (&field.before, &field.after) {
         (None, Some(after)) => ("+", styles.create, inline(after)),
         (Some(before), None) if action.is_destroy() => ("-", styles.destroy, inline(before)),
@@ -205,12 +241,18 @@ fn render_field(out: &mut String, field: &FieldChange, action: Action, styles: &
         (Some(_), Some(_)) if field.sensitive => {
             ("~", styles.update, "(sensitive value changed)".to_string())
         }
-        (Some(before), Some(after)) => (
-            "~",
-            styles.update,
-            format!("{} -> {}", inline(before), inline(after)),
-        ),
-        (None, None) => return,
+        (Some(before), Some(after)) => {
+            let (before, after) = (inline(before), inline(after));
+            debug_assert_ne!(
+                before, after,
+                "a change of {path} that renders as no change"
+            );
+            ("~", styles.update, format!("{before} -> {after}"))
+        }
+        (None, None) => {
+            debug_assert!(false, "a change of {path} with no value on either side");
+            return;
+        }
     };
     let _ = writeln!(
         out,
@@ -218,6 +260,44 @@ fn render_field(out: &mut String, field: &FieldChange, action: Action, styles: &
         style.render(),
         style.render_reset()
     );
+}
+
+/// Writes the elements of an array field, collapsing runs of unchanged elements into a count
+/// unless the plan is shown in full.
+fn render_elements(out: &mut String, elements: &[ElementChange], styles: &Styles, full: bool) {
+    let mut hidden = 0;
+    let flush = |out: &mut String, hidden: &mut usize| {
+        if *hidden > 0 {
+            let _ = writeln!(
+                out,
+                "            {}# ({} hidden){}",
+                styles.dim.render(),
+                plural(*hidden, "unchanged element"),
+                styles.dim.render_reset()
+            );
+            *hidden = 0;
+        }
+    };
+    for element in elements {
+        let (symbol, style) = match element.op {
+            ElementOp::Keep if !full => {
+                hidden += 1;
+                continue;
+            }
+            ElementOp::Keep => (" ", Style::new()),
+            ElementOp::Add => ("+", styles.create),
+            ElementOp::Remove => ("-", styles.destroy),
+        };
+        flush(out, &mut hidden);
+        let _ = writeln!(
+            out,
+            "          {}{symbol}{} {},",
+            style.render(),
+            style.render_reset(),
+            inline(&element.value)
+        );
+    }
+    flush(out, &mut hidden);
 }
 
 fn render_tests(out: &mut String, plan: &Plan) {
