@@ -458,12 +458,13 @@ fn element_changes(before: &[Value], after: &[Value]) -> Vec<ElementChange> {
     while row < rows || column < columns {
         let op = if row < rows && column < columns && before[row] == after[column] {
             ElementOp::Keep
-        } else if column < columns
-            && (row == rows || common[cell(row, column + 1)] >= common[cell(row + 1, column)])
+        } else if row < rows
+            && (column == columns || common[cell(row + 1, column)] >= common[cell(row, column + 1)])
         {
-            ElementOp::Add
-        } else {
+            // Removals come before additions at the same place, as in a unified diff.
             ElementOp::Remove
+        } else {
+            ElementOp::Add
         };
         let value = match op {
             ElementOp::Keep => {
