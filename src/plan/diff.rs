@@ -579,11 +579,27 @@ fn test_impact(test: &CustomTest, resource: &ResourceInput<'_>) -> TestImpact {
         ids.sort();
         ids
     };
+    let failing_before = ids(&before);
+    let removed = if resource.managed {
+        failing_before
+            .iter()
+            .filter(|id| {
+                !resource
+                    .desired
+                    .iter()
+                    .any(|record| &record.unique_id == *id)
+            })
+            .cloned()
+            .collect()
+    } else {
+        Vec::new()
+    };
     TestImpact {
         name: test.name.clone(),
         resource: test.resource.clone(),
-        failing_before: ids(&before),
+        failing_before,
         failing_after: ids(&after),
         in_scope_after: after.in_scope,
+        removed,
     }
 }

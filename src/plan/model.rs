@@ -240,6 +240,9 @@ pub struct TestImpact {
     pub failing_after: Vec<String>,
     /// Records the test applies to after the apply.
     pub in_scope_after: usize,
+    /// Records failing now that the apply deletes or deactivates, by `uniqueId`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<String>,
 }
 
 impl TestImpact {

@@ -181,3 +181,25 @@ impl Drop for Sandbox {
         }
     }
 }
+
+impl Sandbox {
+    /// Replaces the stored records of a resource through the admin API, as if a PUT had sent
+    /// them. Records may carry `deletedAt` to seed a soft-deleted account.
+    pub fn seed(&self, resource_id: &str, records: Vec<serde_json::Value>) {
+        let url = format!("{}/_sandbox/seed", self.url);
+        let body = serde_json::json!({ "resourceId": resource_id, "records": records });
+        let status = self.runtime.block_on(async {
+            reqwest::Client::new()
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        });
+        assert!(
+            status.is_success(),
+            "seeding {resource_id} failed: {status}"
+        );
+    }
+}

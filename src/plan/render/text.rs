@@ -312,7 +312,8 @@ fn render_tests(out: &mut String, plan: &Plan) {
 }
 
 /// Describes a test's outcome before and after, naming the records whose outcome changes,
-/// such as `servers-have-memory: passing -> failing (srv_002)`.
+/// such as `servers-have-memory: passing -> failing (srv_002)`. Failing records that the apply
+/// deletes are listed as removed rather than as passing.
 pub fn test_line(test: &crate::plan::model::TestImpact) -> String {
     let newly_failing: Vec<&str> = test
         .failing_after
@@ -323,11 +324,11 @@ pub fn test_line(test: &crate::plan::model::TestImpact) -> String {
     let now_passing: Vec<&str> = test
         .failing_before
         .iter()
-        .filter(|id| !test.failing_after.contains(id))
+        .filter(|id| !test.failing_after.contains(id) && !test.removed.contains(id))
         .map(String::as_str)
         .collect();
     let head = format!("{}: {} -> {}", test.name, test.before(), test.after());
-    if newly_failing.is_empty() && now_passing.is_empty() {
+    if newly_failing.is_empty() && now_passing.is_empty() && test.removed.is_empty() {
         return if test.failing_after.is_empty() {
             format!("{}: passing (unchanged)", test.name)
         } else {
@@ -349,6 +350,9 @@ pub fn test_line(test: &crate::plan::model::TestImpact) -> String {
     if !now_passing.is_empty() {
         parts.push(format!("now passing: {}", now_passing.join(", ")));
     }
+    if !test.removed.is_empty() {
+        parts.push(format!("removed: {}", test.removed.join(", ")));
+    }
     let still: Vec<&str> = test
         .failing_after
         .iter()
@@ -359,4 +363,51 @@ pub fn test_line(test: &crate::plan::model::TestImpact) -> String {
         parts.push(format!("still failing: {}", still.join(", ")));
     }
     format!("{head} ({})", parts.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::model::TestImpact;
+
+    fn impact(before: &[&str], after: &[&str], removed: &[&str]) -> String {
+        let ids = |list: &[&str]| list.iter().map(|id| id.to_string()).collect();
+        test_line(&TestImpact {
+            name: "servers-have-memory".into(),
+            resource: "internal-servers".into(),
+            failing_before: ids(before),
+            failing_after: ids(after),
+            in_scope_after: 8,
+            removed: ids(removed),
+        })
+    }
+
+    #[test]
+    fn test_lines_name_records_whose_outcome_changes() {
+        let cases = [
+            (
+                impact(&[], &["srv_002"], &[]),
+                "servers-have-memory: passing -> failing (srv_002)",
+            ),
+            (
+                impact(&["srv_002"], &[], &[]),
+                "servers-have-memory: failing -> passing (now passing: srv_002)",
+            ),
+            (
+                impact(&["srv_002", "srv_009"], &["srv_002"], &["srv_009"]),
+                "servers-have-memory: failing -> failing (removed: srv_009; still failing: srv_002)",
+            ),
+            (
+                impact(&["srv_002"], &["srv_002"], &[]),
+                "servers-have-memory: failing (unchanged: srv_002)",
+            ),
+            (
+                impact(&[], &[], &[]),
+                "servers-have-memory: passing (unchanged)",
+            ),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(line, expected);
+        }
+    }
 }
