@@ -12,7 +12,7 @@ use crate::plan::model::{
     Action, ElementChange, ElementOp, FORMAT_VERSION, FieldChange, Plan, RecordChange,
     RecordSource, ResourcePlan, SENSITIVE, SourceLocation, Summary, TestImpact,
 };
-use crate::plan::normalize::{canonical_json, normalize};
+use crate::plan::normalize::{canonical_json, fractional_timestamps, normalize};
 use crate::schema::base::BaseType;
 use crate::schema::jtd::{Form, Schema};
 use crate::vanta::RemoteRecord;
@@ -154,6 +154,17 @@ pub fn plan_resource(
         return plan;
     }
     email_case_warnings(resource, warnings);
+    for record in resource.desired {
+        for path in fractional_timestamps(&record.value, schema, schema) {
+            warnings.push(format!(
+                "{}[{}]: `{}` has fractional seconds, which Vanta drops; the plan compares \
+                 whole seconds",
+                resource.name,
+                record.unique_id,
+                path.join(".")
+            ));
+        }
+    }
     plan.sources = resource
         .desired
         .iter()

@@ -86,6 +86,73 @@ pub fn normalize(value: &mut Value, schema: &Schema, root: &Schema) {
     }
 }
 
+/// Returns the paths of timestamps with fractional seconds in a record. Vanta keeps whole
+/// seconds, so the plan compares whole seconds and warns about the digits that are lost.
+pub fn fractional_timestamps(value: &Value, schema: &Schema, root: &Schema) -> Vec<Vec<String>> {
+    let mut found = Vec::new();
+    find_fractions(value, schema, root, &mut Vec::new(), &mut found);
+    found
+}
+
+fn find_fractions(
+    value: &Value,
+    schema: &Schema,
+    root: &Schema,
+    path: &mut Vec<String>,
+    found: &mut Vec<Vec<String>>,
+) {
+    let Some(schema) = resolve(schema, root) else {
+        return;
+    };
+    let mut visit = |name: String, member: &Value, schema: &Schema| {
+        path.push(name);
+        find_fractions(member, schema, root, path, found);
+        path.pop();
+    };
+    match (&schema.form, value) {
+        (Form::Type(TypeName::Timestamp), Value::String(text)) => {
+            let fractional = text
+                .parse::<jiff::Timestamp>()
+                .is_ok_and(|instant| instant.subsec_nanosecond() != 0);
+            if fractional {
+                found.push(path.clone());
+            }
+        }
+        (Form::Elements(element), Value::Array(items)) => {
+            for (index, item) in items.iter().enumerate() {
+                visit(index.to_string(), item, element);
+            }
+        }
+        (Form::Values(inner), Value::Object(members)) => {
+            for (name, member) in members {
+                visit(name.clone(), member, inner);
+            }
+        }
+        (
+            Form::Properties {
+                required, optional, ..
+            },
+            Value::Object(members),
+        ) => {
+            for (name, property) in required.iter().chain(optional) {
+                if let Some(member) = members.get(name) {
+                    visit(name.clone(), member, property);
+                }
+            }
+        }
+        (Form::Discriminator { tag, mapping }, Value::Object(members)) => {
+            let selected = members.get(tag).and_then(Value::as_str);
+            if let Some((_, variant)) = mapping
+                .iter()
+                .find(|(name, _)| Some(name.as_str()) == selected)
+            {
+                find_fractions(value, variant, root, path, found);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Follows `ref`s to the schema that has the real form. Returns `None` for a dangling or
 /// cyclic chain, which a compiled schema never has.
 fn resolve<'a>(schema: &'a Schema, root: &'a Schema) -> Option<&'a Schema> {
@@ -274,6 +341,24 @@ mod tests {
         let mut value = json!({ "set": ["b", "a"], "list": ["b", "a"] });
         normalize(&mut value, &schema, &schema);
         assert_eq!(value, json!({ "set": ["a", "b"], "list": ["b", "a"] }));
+    }
+
+    #[test]
+    fn fractional_timestamps_are_found_by_path() {
+        let schema = schema(json!({
+            "properties": {
+                "at": { "type": "timestamp" },
+                "history": { "elements": { "type": "timestamp" } }
+            }
+        }));
+        let value = json!({
+            "at": "2026-05-05T00:00:00Z",
+            "history": ["2026-05-05T00:00:00.000Z", "2026-05-05T00:00:00.1234567+02:00"]
+        });
+        assert_eq!(
+            fractional_timestamps(&value, &schema, &schema),
+            vec![vec!["history".to_string(), "1".to_string()]]
+        );
     }
 
     #[test]

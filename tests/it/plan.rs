@@ -369,6 +369,10 @@ fn output_is_identical_in_every_time_zone() {
         outputs.push(stdout(&assert));
     }
     assert!(outputs[0].contains("+ createdTimestamp = \"2023-02-01T09:30:00Z\""));
+    assert!(outputs[0].contains(
+        "warning: okta-users[okta-00u1adalovelace]: `createdTimestamp` has fractional seconds, \
+         which Vanta drops; the plan compares whole seconds"
+    ));
     assert_eq!(outputs[0], outputs[1]);
 }
 
@@ -560,6 +564,12 @@ fn sensitive_values_reach_no_output_or_file() {
             "{ apiKey: sk-live-kept-3333, name: ldap-1,",
         );
     inventory.write("servers/internal-servers.yaml", &servers);
+    inventory.write(
+        "tests/no-inline-keys.yaml",
+        "apiVersion: vanta-gitops/v1\nkind: CustomTest\nname: no-inline-keys\n\
+         resource: internal-servers\ndescription: Servers hold no API key.\n\
+         rule: { field: customProperties.apiKey, equals: none }\n",
+    );
     let sandbox = Sandbox::for_inventory(&inventory);
     seed_as_applied(&inventory, &sandbox, |resource, records| {
         if resource == "internal-servers" {
@@ -573,12 +583,13 @@ fn sensitive_values_reach_no_output_or_file() {
     });
 
     let mut outputs = Vec::new();
-    let runs: [&[&str]; 5] = [
+    let runs: [&[&str]; 6] = [
         &["plan", ".", "-vv", "--out", "plan.json"],
         &["plan", ".", "--full"],
         &["plan", ".", "--format", "markdown"],
         &["plan", ".", "--format", "json"],
         &["test", ".", "--remote"],
+        &["test", "."],
     ];
     for args in runs {
         let assert = run(&inventory, &sandbox, args);
@@ -596,6 +607,11 @@ fn sensitive_values_reach_no_output_or_file() {
     assert!(outputs[0].contains("~ customProperties.apiKey = (sensitive value changed)"));
     assert!(outputs[0].contains("+ customProperties.apiKey = (sensitive value)"));
     assert!(outputs[0].contains("- customProperties.apiKey = (sensitive value)"));
+    assert!(
+        outputs[5].contains("  - srv_001: (reason hidden: the test reads a sensitive field)"),
+        "{}",
+        outputs[5]
+    );
     for output in &outputs {
         assert!(
             !output.contains("sk-live"),
