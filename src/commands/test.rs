@@ -95,7 +95,7 @@ pub async fn run(args: &TestArgs, printer: Printer) -> anyhow::Result<ExitCode> 
     })
 }
 
-/// Reports whether a test reads a field declared sensitive, or an object that holds one.
+/// Reports whether a test reads a field declared sensitive, or an object that contains one.
 /// Failure reasons quote the values they compare, so such a test's reasons are not shown.
 fn reads_sensitive_field(inventory: &Inventory, test: &CustomTest) -> bool {
     let sensitive = sensitive_paths(inventory, &test.resource);

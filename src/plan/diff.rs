@@ -257,6 +257,12 @@ pub fn remote_digest(records: &[RemoteRecord], schema: &Schema) -> String {
     remote_set_digest(&normal)
 }
 
+/// Digests a resource's current records: one line per record, sorted, of its JSON-quoted
+/// `uniqueId`, whether it is soft-deleted, and its normalised canonical JSON.
+///
+/// NOTE: the digests cover values of sensitive fields too, because apply must notice when one
+/// changes. A digest does not reveal a value, but a guessable secret (a short PIN) could be
+/// confirmed by someone who has every other field of the resource.
 fn remote_set_digest(records: &[(&RemoteRecord, Value)]) -> String {
     let mut entries: Vec<(&str, bool, String)> = records
         .iter()
@@ -449,6 +455,7 @@ fn element_changes(before: &[Value], after: &[Value]) -> Vec<ElementChange> {
     {
         return Vec::new();
     }
+
     let (rows, columns) = (before.len(), after.len());
     let mut common = vec![0usize; (rows + 1) * (columns + 1)];
     let cell = |row: usize, column: usize| row * (columns + 1) + column;
@@ -464,6 +471,7 @@ fn element_changes(before: &[Value], after: &[Value]) -> Vec<ElementChange> {
     if common[cell(0, 0)] == 0 {
         return Vec::new();
     }
+
     let mut changes = Vec::with_capacity(rows.max(columns));
     let (mut row, mut column) = (0, 0);
     while row < rows || column < columns {

@@ -320,7 +320,7 @@ mod tests {
     }
 
     #[test]
-    fn integral_floats_compare_as_integers_in_float_and_untyped_fields() {
+    fn float_and_untyped_numbers_become_integers() {
         let schema = schema(json!({
             "properties": { "ratio": { "type": "float64" }, "extra": {} }
         }));

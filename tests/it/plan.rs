@@ -58,8 +58,9 @@ fn stderr(assert: &Assert) -> String {
     String::from_utf8(assert.get_output().stderr.clone()).unwrap()
 }
 
-/// The example inventory with Vanta holding records that need every kind of action: creates,
-/// updates (a field, a timestamp, a long set), deletes, a deactivation and a reactivation.
+/// Copies the example inventory and seeds a sandbox with records that need every kind of
+/// action: creates, updates (a field, a timestamp, a long set), deletes, a deactivation and a
+/// reactivation.
 fn every_action() -> (TestInventory, Sandbox) {
     let inventory = TestInventory::example();
     let sandbox = Sandbox::for_inventory(&inventory);
@@ -246,7 +247,7 @@ fn saved_plan_shows_as_planned_in_every_format() {
 }
 
 #[test]
-fn show_rejects_a_file_that_is_not_a_plan() {
+fn show_rejects_non_plan_file() {
     let inventory = TestInventory::empty();
     inventory.write("plan.json", "{\"resources\": []}");
     inventory
@@ -411,7 +412,7 @@ fn exponent_number_equals_integer() {
 }
 
 #[test]
-fn email_differing_in_case_is_a_change_with_a_warning() {
+fn email_case_change_warns() {
     let (assert, _inventory, _sandbox) = plan_after_seed(|resource, records| {
         if resource == "okta-users" {
             record(records, "okta-00u1alanturing")["email"] = json!("Alan.Turing@ACME.example");
@@ -428,8 +429,8 @@ fn email_differing_in_case_is_a_change_with_a_warning() {
         ));
 }
 
-/// An inventory of vendors whose optional `notes` and `archived` tell empty, false, null and
-/// absent apart.
+/// Writes an inventory of vendors whose optional `notes` and `archived` tell empty, false,
+/// null and absent apart.
 fn vendors() -> TestInventory {
     let inventory = TestInventory::empty();
     inventory.write(
