@@ -1,1 +1,3 @@
 //! Integration tests: the real binary against the sandbox over loopback, on real files.
+
+mod sandbox;
