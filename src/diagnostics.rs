@@ -1,1 +1,428 @@
 //! Diagnostics: problems in the inventory with their source spans, and their rendering.
+//!
+//! Loading never stops at the first problem. Every step pushes [`Diagnostic`]s into a
+//! [`Diagnostics`] list, and the command renders all of them at the end, as text like rustc
+//! and cargo do, as JSON, or as GitHub workflow commands that annotate the offending lines.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use serde::Serialize;
+
+/// Identifies one source file of a [`SourceMap`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+/// A place in a source file: a line (1-based), a column (1-based, in characters) and a length
+/// in characters for the caret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub file: FileId,
+    pub line: u32,
+    pub column: u32,
+    pub len: u32,
+}
+
+/// One source file as read from disk, with the index of its line starts.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as shown to users: relative to the inventory root where possible.
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    /// Creates a source file and indexes its lines.
+    pub fn new(path: PathBuf, text: Arc<str>) -> SourceFile {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(index, _)| index + 1));
+        SourceFile { path, text, line_starts }
+    }
+
+    /// Returns the text of a 1-based line without its line break, or `None` past the end.
+    pub fn line(&self, line: u32) -> Option<&str> {
+        let index = usize::try_from(line).ok()?.checked_sub(1)?;
+        let start = *self.line_starts.get(index)?;
+        let end = self.line_starts.get(index + 1).copied().unwrap_or(self.text.len());
+        let text = &self.text[start..end];
+        Some(text.trim_end_matches(['\n', '\r']))
+    }
+}
+
+/// Every file that diagnostics may point into.
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    /// Adds a file and returns its id.
+    pub fn add(&mut self, path: PathBuf, text: Arc<str>) -> FileId {
+        let id = FileId(u32::try_from(self.files.len()).expect("fewer than 2^32 files"));
+        self.files.push(SourceFile::new(path, text));
+        id
+    }
+
+    /// Returns the file with the given id.
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    /// Returns the display path of the file with the given id.
+    pub fn path(&self, id: FileId) -> &Path {
+        &self.file(id).path
+    }
+
+    /// Formats a span as `path:line:column`.
+    pub fn location(&self, span: Span) -> String {
+        format!("{}:{}:{}", self.path(span.file).display(), span.line, span.column)
+    }
+}
+
+/// How serious a diagnostic is. Errors block plan and apply; warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem found in the inventory or in data read from Vanta.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    /// Where the problem is. `None` for problems that belong to no file, such as an empty
+    /// inventory folder.
+    pub span: Option<Span>,
+    /// A short label printed under the caret.
+    pub label: Option<String>,
+    /// Other places that explain the problem, such as the first of two duplicates.
+    pub related: Vec<(Span, String)>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// Creates an error at a span.
+    pub fn error(message: impl Into<String>, span: Option<Span>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            span,
+            label: None,
+            related: Vec::new(),
+            help: None,
+        }
+    }
+
+    /// Creates a warning at a span.
+    pub fn warning(message: impl Into<String>, span: Option<Span>) -> Diagnostic {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(message, span) }
+    }
+
+    /// Sets the label printed under the caret.
+    pub fn with_label(mut self, label: impl Into<String>) -> Diagnostic {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Adds another place that explains the problem.
+    pub fn with_related(mut self, span: Span, label: impl Into<String>) -> Diagnostic {
+        self.related.push((span, label.into()));
+        self
+    }
+
+    /// Sets the hint printed after the source excerpt.
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// The diagnostics of one run, in the order they were found.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// Appends a diagnostic.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    /// Appends every diagnostic of another list.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    /// Returns the number of errors.
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|item| item.severity == Severity::Error).count()
+    }
+
+    /// Returns the number of warnings.
+    pub fn warning_count(&self) -> usize {
+        self.items.iter().filter(|item| item.severity == Severity::Warning).count()
+    }
+
+    /// Reports whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.error_count() > 0
+    }
+
+    /// Returns every diagnostic.
+    pub fn items(&self) -> &[Diagnostic] {
+        &self.items
+    }
+
+    /// Sorts diagnostics by file, line and column so output does not depend on the order in
+    /// which parallel loading finished. Diagnostics without a span come first.
+    pub fn sort(&mut self) {
+        self.items.sort_by_key(|item| item.span);
+    }
+}
+
+/// Renders one diagnostic like rustc: the message, `--> file:line:column`, the source line and
+/// a caret under the value, then related places and the hint.
+pub fn render_text(diagnostic: &Diagnostic, sources: &SourceMap, color: bool) -> String {
+    let level = match diagnostic.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let mut group = Group::with_title(level.primary_title(diagnostic.message.as_str()));
+    if let Some(span) = diagnostic.span
+        && let Some(snippet) = snippet(sources, span, AnnotationKind::Primary, &diagnostic.label)
+    {
+        group = group.element(snippet);
+    }
+    for (span, label) in &diagnostic.related {
+        let label = Some(label.clone());
+        if let Some(snippet) = snippet(sources, *span, AnnotationKind::Context, &label) {
+            group = group.element(snippet);
+        }
+    }
+    if let Some(help) = &diagnostic.help {
+        group = group.element(Level::HELP.message(help.as_str()));
+    }
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    renderer.render(&[group])
+}
+
+fn snippet<'a>(
+    sources: &'a SourceMap,
+    span: Span,
+    kind: AnnotationKind,
+    label: &Option<String>,
+) -> Option<Snippet<'a, annotate_snippets::Annotation<'a>>> {
+    let file = sources.file(span.file);
+    let line = file.line(span.line)?;
+    let range = char_range_to_bytes(line, span.column.saturating_sub(1), span.len.max(1));
+    let mut annotation = kind.span(range);
+    if let Some(label) = label {
+        annotation = annotation.label(label.clone());
+    }
+    Some(
+        Snippet::source(line)
+            .line_start(span.line as usize)
+            .path(file.path.display().to_string())
+            .annotation(annotation),
+    )
+}
+
+/// Converts a column range in characters into a byte range of `line`, clamped to the line.
+fn char_range_to_bytes(line: &str, start: u32, len: u32) -> std::ops::Range<usize> {
+    let mut offsets = line.char_indices().map(|(offset, _)| offset).chain([line.len()]);
+    let start_byte = offsets.nth(start as usize).unwrap_or(line.len());
+    let end_byte = offsets.nth(len.saturating_sub(1) as usize).unwrap_or(line.len());
+    start_byte..end_byte.max(start_byte)
+}
+
+/// Renders the closing line of a validation run, such as
+/// `error: could not load the inventory (2 errors, 1 warning)`.
+pub fn render_summary(diagnostics: &Diagnostics, what: &str) -> Option<String> {
+    let errors = diagnostics.error_count();
+    let warnings = diagnostics.warning_count();
+    if errors == 0 && warnings == 0 {
+        return None;
+    }
+    let counts = match (errors, warnings) {
+        (0, w) => plural(w, "warning"),
+        (e, 0) => plural(e, "error"),
+        (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+    };
+    Some(if errors > 0 {
+        format!("error: could not {what} ({counts})")
+    } else {
+        format!("warning: {what} finished with {counts}")
+    })
+}
+
+/// Formats a count with its noun, such as `1 error` or `3 errors`.
+pub fn plural(count: usize, noun: &str) -> String {
+    if count == 1 { format!("{count} {noun}") } else { format!("{count} {noun}s") }
+}
+
+/// The JSON shape of one diagnostic, for `--format json`.
+#[derive(Debug, Serialize)]
+pub struct JsonDiagnostic<'a> {
+    pub severity: Severity,
+    pub message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<JsonRelated<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<&'a str>,
+}
+
+/// Another place that explains a diagnostic, in JSON.
+#[derive(Debug, Serialize)]
+pub struct JsonRelated<'a> {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub label: &'a str,
+}
+
+/// Converts a diagnostic into its JSON shape.
+pub fn to_json<'a>(diagnostic: &'a Diagnostic, sources: &SourceMap) -> JsonDiagnostic<'a> {
+    let path = |span: Span| sources.path(span.file).display().to_string();
+    JsonDiagnostic {
+        severity: diagnostic.severity,
+        message: &diagnostic.message,
+        file: diagnostic.span.map(path),
+        line: diagnostic.span.map(|span| span.line),
+        column: diagnostic.span.map(|span| span.column),
+        label: diagnostic.label.as_deref(),
+        related: diagnostic
+            .related
+            .iter()
+            .map(|(span, label)| JsonRelated {
+                file: path(*span),
+                line: span.line,
+                column: span.column,
+                label,
+            })
+            .collect(),
+        help: diagnostic.help.as_deref(),
+    }
+}
+
+/// The number of annotations of one severity that GitHub shows for a step. Later ones are
+/// dropped by GitHub, so the renderer stops there and says how many it left out.
+pub const GITHUB_ANNOTATIONS_PER_SEVERITY: usize = 10;
+
+/// Renders diagnostics as GitHub workflow commands (`::error file=...,line=...::message`), at
+/// most ten per severity, followed by one `::notice::` counting the ones left out.
+pub fn render_github(diagnostics: &Diagnostics, sources: &SourceMap) -> String {
+    let mut output = String::new();
+    let mut shown = [0usize; 2];
+    let mut left_out = 0usize;
+    for diagnostic in diagnostics.items() {
+        let (command, slot) = match diagnostic.severity {
+            Severity::Error => ("error", 0),
+            Severity::Warning => ("warning", 1),
+        };
+        if shown[slot] == GITHUB_ANNOTATIONS_PER_SEVERITY {
+            left_out += 1;
+            continue;
+        }
+        shown[slot] += 1;
+        let mut properties = Vec::new();
+        if let Some(span) = diagnostic.span {
+            let path = sources.path(span.file).display().to_string();
+            properties.push(format!("file={}", escape_property(&path)));
+            properties.push(format!("line={}", span.line));
+            properties.push(format!("col={}", span.column));
+        }
+        let mut message = diagnostic.message.clone();
+        if let Some(help) = &diagnostic.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        let _ = writeln!(output, "::{command} {}::{}", properties.join(","), escape_data(&message));
+    }
+    if left_out > 0 {
+        let message = format!(
+            "{} not shown as annotations; run `vanta-gitops validate` to see all of them",
+            plural(left_out, "more problem")
+        );
+        let _ = writeln!(output, "::notice::{}", escape_data(&message));
+    }
+    output
+}
+
+/// Escapes the message part of a workflow command.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a property value of a workflow command, which also must not contain `:` or `,`.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sources() -> (SourceMap, FileId) {
+        let mut sources = SourceMap::default();
+        let text: Arc<str> = Arc::from("uniqueId: u-1\nstatus: ACTIVE\nstatus: GONE\n");
+        let id = sources.add(PathBuf::from("users/a.yaml"), text);
+        (sources, id)
+    }
+
+    #[test]
+    fn text_shows_location_line_and_caret() {
+        let (sources, file) = sources();
+        let span = Span { file, line: 3, column: 1, len: 6 };
+        let diagnostic = Diagnostic::error("duplicate key `status`", Some(span))
+            .with_label("duplicate key")
+            .with_related(Span { line: 2, ..span }, "first defined here");
+        let text = render_text(&diagnostic, &sources, false);
+        assert!(text.contains("--> users/a.yaml:3:1"), "{text}");
+        assert!(text.contains("status: GONE"), "{text}");
+        assert!(text.contains("^^^^^^ duplicate key"), "{text}");
+        assert!(text.contains("first defined here"), "{text}");
+    }
+
+    #[test]
+    fn github_escapes_and_caps_annotations() {
+        let (sources, file) = sources();
+        let mut diagnostics = Diagnostics::default();
+        for _ in 0..12 {
+            let span = Span { file, line: 1, column: 1, len: 1 };
+            diagnostics.push(Diagnostic::error("bad: 100%\nvalue", Some(span)));
+        }
+        let output = render_github(&diagnostics, &sources);
+        assert_eq!(output.lines().filter(|line| line.starts_with("::error ")).count(), 10);
+        assert!(output.contains("file=users/a.yaml,line=1,col=1::bad: 100%25%0Avalue"));
+        assert!(output.contains("::notice::2 more problems not shown"));
+    }
+
+    #[test]
+    fn caret_range_counts_characters() {
+        assert_eq!(char_range_to_bytes("é: x", 3, 1), 4..5);
+        assert_eq!(char_range_to_bytes("ab", 5, 2), 2..2);
+    }
+
+    #[test]
+    fn summary_counts_errors_and_warnings() {
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(Diagnostic::error("a", None));
+        diagnostics.push(Diagnostic::warning("b", None));
+        let summary = render_summary(&diagnostics, "load the inventory");
+        assert_eq!(summary.as_deref(), Some("error: could not load the inventory (1 error, 1 warning)"));
+    }
+}

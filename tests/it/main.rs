@@ -1,3 +1,4 @@
 //! Integration tests: the real binary against the sandbox over loopback, on real files.
 
+mod jtd;
 mod sandbox;

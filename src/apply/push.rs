@@ -1,0 +1,124 @@
+//! Pushing one resource: a staleness check, the PUT, and a read-back that must match.
+
+use serde::Serialize;
+
+use crate::diagnostics::SourceMap;
+use crate::inventory::ResourceDef;
+use crate::plan::diff::{ResourceInput, plan_resource, remote_digest};
+use crate::plan::model::ResourcePlan;
+use crate::vanta::{Client, RemoteRecord};
+
+/// What happened to one resource during an apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Applied,
+    Failed,
+    NotAttempted,
+}
+
+/// The result of applying one resource, for the report and the apply record.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResourceResult {
+    pub name: String,
+    pub resource_id: String,
+    pub outcome: Outcome,
+    /// The digest of the records in Vanta before the PUT.
+    pub before_digest: String,
+    /// The digest of the records in Vanta after the PUT, read back.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after_digest: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl ResourceResult {
+    /// Creates the result of a resource that was not sent.
+    pub fn not_attempted(plan: &ResourcePlan, reason: impl Into<String>) -> ResourceResult {
+        ResourceResult {
+            name: plan.name.clone(),
+            resource_id: plan.resource_id.clone(),
+            outcome: Outcome::NotAttempted,
+            before_digest: plan.remote_digest.clone(),
+            after_digest: None,
+            error: Some(reason.into()),
+        }
+    }
+}
+
+/// Applies one resource whose plan has changes: reads it again and refuses when it changed
+/// since the plan ("Saved plan is stale"), sends the complete desired set, then reads it back
+/// and checks that Vanta holds exactly the desired records.
+pub async fn apply_resource(
+    client: &Client,
+    resource: &ResourceDef,
+    planned: &ResourcePlan,
+    sources: &SourceMap,
+) -> ResourceResult {
+    let mut result = ResourceResult {
+        name: resource.name.clone(),
+        resource_id: resource.resource_id.clone(),
+        outcome: Outcome::Failed,
+        before_digest: planned.remote_digest.clone(),
+        after_digest: None,
+        error: None,
+    };
+    let current = match client.list(resource.base_type, &resource.resource_id).await {
+        Ok(set) => set,
+        Err(error) => {
+            result.outcome = Outcome::NotAttempted;
+            result.error = Some(format!("could not read the current records again: {error}"));
+            return result;
+        }
+    };
+    let current_digest = remote_digest(&current.records, &resource.schema);
+    if current_digest != planned.remote_digest {
+        result.outcome = Outcome::NotAttempted;
+        result.error = Some(
+            "Saved plan is stale: the records in Vanta changed since the plan was made; run plan again"
+                .to_string(),
+        );
+        return result;
+    }
+    let desired: Vec<serde_json::Value> = resource.records.iter().map(|record| record.value.clone()).collect();
+    tracing::debug!(resource = %resource.name, records = desired.len(), "sending PUT");
+    if let Err(error) = client.sync_all(resource.base_type, &resource.resource_id, &desired).await {
+        result.error = Some(error.to_string());
+        return result;
+    }
+    let after = match client.list(resource.base_type, &resource.resource_id).await {
+        Ok(set) => set,
+        Err(error) => {
+            result.error = Some(format!("the PUT succeeded, but reading the records back failed: {error}"));
+            return result;
+        }
+    };
+    result.after_digest = Some(remote_digest(&after.records, &resource.schema));
+    let leftover = verify(resource, &after.records, sources);
+    if leftover.has_changes() {
+        let ids: Vec<&str> = leftover.changes.iter().map(|change| change.unique_id.as_str()).take(5).collect();
+        result.error = Some(format!(
+            "Vanta accepted the PUT but holds different records afterwards ({} differ, such as {})",
+            leftover.changes.len(),
+            ids.join(", ")
+        ));
+        return result;
+    }
+    result.outcome = Outcome::Applied;
+    result
+}
+
+/// Plans the resource again against the records read back; an applied resource has no changes.
+fn verify(resource: &ResourceDef, after: &[RemoteRecord], sources: &SourceMap) -> ResourcePlan {
+    let input = ResourceInput {
+        name: &resource.name,
+        base_type: resource.base_type,
+        resource_id: &resource.resource_id,
+        managed: true,
+        schema: &resource.schema,
+        desired: &resource.records,
+        remote: after,
+        sensitive: Vec::new(),
+    };
+    plan_resource(&input, sources, &mut Vec::new())
+}

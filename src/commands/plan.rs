@@ -1,0 +1,109 @@
+//! `vanta-gitops plan`: validate, read the current records, and show what would change.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+
+use crate::cli::{PlanArgs, PlanFormat};
+use crate::commands::EXIT_CHANGES;
+use crate::commands::inventory::load_or_report;
+use crate::commands::remote;
+use crate::inventory::{Inventory, ResourceDef};
+use crate::plan::render::text::TextOptions;
+use crate::plan::{self, Plan, PlanInput, ResourceInput};
+use crate::printer::Printer;
+use crate::vanta::{RemoteSet, Scope};
+
+pub async fn run(args: &PlanArgs, printer: Printer) -> anyhow::Result<ExitCode> {
+    let Some(inventory) = load_or_report(&args.dir, printer)? else {
+        return Ok(ExitCode::FAILURE);
+    };
+    let selected = select_resources(&inventory, &args.resource)?;
+    let connection = remote::connect(&inventory, &args.remote, Scope::Read).await?;
+    let fetched = remote::fetch(&connection.client, &selected).await;
+    let api_url = connection.client.base_url().to_string();
+    connection.close().await;
+    let mut plan = make_plan(&inventory, &selected, &fetched?, &api_url);
+    plan.inventory = Some(args.dir.display().to_string());
+
+    match args.format {
+        PlanFormat::Text => {
+            let options = TextOptions { color: printer.stdout_color, full: args.full };
+            printer.data(&plan::render::text::render(&plan, options));
+        }
+        PlanFormat::Json => printer.data(&plan::render::json::render(&plan)),
+    }
+    if let Some(path) = &args.out {
+        save_plan(&plan, path)?;
+        printer.message(&format!("Saved the plan to `{}`.", path.display()));
+    }
+    if args.detailed_exitcode && plan.has_changes() {
+        return Ok(ExitCode::from(EXIT_CHANGES));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Returns the resources a command works on: all of them, or the ones named with
+/// `--resource`. An unknown name is an error, so a typo never plans nothing silently.
+pub fn select_resources<'a>(inventory: &'a Inventory, names: &[String]) -> anyhow::Result<Vec<&'a ResourceDef>> {
+    if names.is_empty() {
+        return Ok(inventory.resources.iter().collect());
+    }
+    names
+        .iter()
+        .map(|name| {
+            inventory.resource(name).with_context(|| {
+                let known: Vec<&str> = inventory.resources.iter().map(|resource| resource.name.as_str()).collect();
+                format!("unknown resource `{name}`; the inventory declares `{}`", known.join("`, `"))
+            })
+        })
+        .collect()
+}
+
+/// Builds the plan of the selected resources from their current records.
+pub fn make_plan(inventory: &Inventory, selected: &[&ResourceDef], remote: &[RemoteSet], api_url: &str) -> Plan {
+    let resources = selected
+        .iter()
+        .zip(remote)
+        .map(|(resource, set)| ResourceInput {
+            name: &resource.name,
+            base_type: resource.base_type,
+            resource_id: &resource.resource_id,
+            managed: resource.managed,
+            schema: &resource.schema,
+            desired: &resource.records,
+            remote: &set.records,
+            sensitive: sensitive_paths(inventory, &resource.name),
+        })
+        .collect();
+    let input = PlanInput {
+        workspace: inventory.workspace.name.as_deref(),
+        api_url,
+        sources: &inventory.sources,
+        resources,
+        custom_tests: &inventory.custom_tests,
+    };
+    plan::build(&input)
+}
+
+/// Returns the sensitive field paths the Workspace declares for a resource.
+pub fn sensitive_paths(inventory: &Inventory, resource: &str) -> Vec<Vec<String>> {
+    inventory
+        .workspace
+        .sensitive
+        .iter()
+        .filter(|entry| entry.resource == resource)
+        .flat_map(|entry| entry.fields.iter())
+        .map(|field| field.split('.').map(str::to_string).collect())
+        .collect()
+}
+
+/// Writes a plan as JSON, through a temporary file so a crash never leaves half a plan.
+pub fn save_plan(plan: &Plan, path: &Path) -> anyhow::Result<()> {
+    let text = plan::render::json::render(plan);
+    let temporary = path.with_extension("tmp");
+    std::fs::write(&temporary, text).with_context(|| format!("could not write `{}`", temporary.display()))?;
+    std::fs::rename(&temporary, path).with_context(|| format!("could not write `{}`", path.display()))?;
+    Ok(())
+}

@@ -1,0 +1,427 @@
+//! Loading a whole inventory: every file, every document, every record, every check.
+//!
+//! Files are read and parsed in parallel; everything after that is sequential and in path
+//! order, so diagnostics and records come out the same on every run. No check stops the
+//! others: the caller gets every diagnostic and decides. Plan and apply refuse to go on when
+//! any diagnostic is an error.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::custom_tests::CustomTest;
+use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span};
+use crate::inventory::document::{self, Resource, Workspace};
+use crate::inventory::model::{DesiredRecord, Inventory, ResourceDef};
+use crate::inventory::walk;
+use crate::inventory::yaml::{self, Entry, Node, Value};
+use crate::schema::{base, jtd, rules};
+
+/// The largest inventory file read. A larger file is reported, not read.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The deepest chain of `ref`s followed while validating a record.
+const MAX_REF_DEPTH: usize = 32;
+
+/// A problem that stops loading before any file could be checked.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("inventory folder `{}` does not exist", .0.display())]
+    MissingRoot(PathBuf),
+    #[error(transparent)]
+    Walk(#[from] walk::WalkError),
+}
+
+/// Loads and validates the inventory below `root`.
+pub fn load(root: &Path) -> Result<(Inventory, Diagnostics), LoadError> {
+    if !root.is_dir() {
+        return Err(LoadError::MissingRoot(root.to_path_buf()));
+    }
+    let paths = walk::find_yaml_files(root)?;
+    let parsed: Vec<ParsedFile> = paths
+        .par_iter()
+        .enumerate()
+        .map(|(index, path)| parse_file(root, path, FileId(index as u32)))
+        .collect();
+
+    let mut loader = Loader::default();
+    let mut documents = Vec::new();
+    for file in parsed {
+        let id = loader.inventory.sources.add(file.display_path, file.text);
+        debug_assert_eq!(id, file.id);
+        loader.diagnostics.extend(file.diagnostics);
+        documents.extend(file.documents);
+    }
+    loader.inventory.root = root.to_path_buf();
+    if documents.is_empty() {
+        loader.diagnostics.push(
+            Diagnostic::warning(
+                format!("no vanta-gitops documents found in `{}`", root.display()),
+                None,
+            )
+            .with_help("check the inventory path; every `*.yaml` and `*.yml` file below it is read"),
+        );
+    }
+    loader.load_documents(documents);
+    loader.diagnostics.sort();
+    Ok((loader.inventory, loader.diagnostics))
+}
+
+struct ParsedFile {
+    id: FileId,
+    display_path: PathBuf,
+    text: Arc<str>,
+    documents: Vec<Node>,
+    diagnostics: Diagnostics,
+}
+
+fn parse_file(root: &Path, path: &Path, id: FileId) -> ParsedFile {
+    let display_path = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    let mut diagnostics = Diagnostics::default();
+    let file_span = Span { file: id, line: 1, column: 1, len: 1 };
+    let empty = |diagnostics| ParsedFile {
+        id,
+        display_path: display_path.clone(),
+        text: Arc::from(""),
+        documents: Vec::new(),
+        diagnostics,
+    };
+    match std::fs::metadata(path) {
+        Ok(metadata) if metadata.len() > MAX_FILE_BYTES => {
+            let message = format!(
+                "file is {} bytes, larger than the limit of {MAX_FILE_BYTES} bytes",
+                metadata.len()
+            );
+            let help = "split the records over several files";
+            diagnostics.push(Diagnostic::error(message, Some(file_span)).with_help(help));
+            return empty(diagnostics);
+        }
+        Ok(_) => {}
+        Err(error) => {
+            diagnostics.push(Diagnostic::error(format!("could not read file: {error}"), Some(file_span)));
+            return empty(diagnostics);
+        }
+    }
+    let text = match std::fs::read(path).map(String::from_utf8) {
+        Ok(Ok(text)) => text,
+        Ok(Err(error)) => {
+            let message = format!("file is not valid UTF-8 (invalid byte at offset {})", error.utf8_error().valid_up_to());
+            diagnostics.push(Diagnostic::error(message, Some(file_span)));
+            return empty(diagnostics);
+        }
+        Err(error) => {
+            diagnostics.push(Diagnostic::error(format!("could not read file: {error}"), Some(file_span)));
+            return empty(diagnostics);
+        }
+    };
+    let text: Arc<str> = match text.strip_prefix('\u{feff}') {
+        Some(without_bom) => Arc::from(without_bom),
+        None => Arc::from(text),
+    };
+    let documents = yaml::parse(&text, id, &mut diagnostics)
+        .into_iter()
+        .filter_map(|document| document.root)
+        .collect();
+    ParsedFile { id, display_path, text, documents, diagnostics }
+}
+
+#[derive(Default)]
+struct Loader {
+    inventory: Inventory,
+    diagnostics: Diagnostics,
+}
+
+impl Loader {
+    fn load_documents(&mut self, documents: Vec<Node>) {
+        let mut records_documents = Vec::new();
+        let mut custom_test_documents = Vec::new();
+        let mut workspace_span: Option<Span> = None;
+        for node in documents {
+            let kind = match document::header(&node) {
+                Ok(kind) => kind.to_string(),
+                Err(diagnostic) => {
+                    self.diagnostics.push(diagnostic);
+                    continue;
+                }
+            };
+            match kind.as_str() {
+                "Workspace" => {
+                    if let Some(first) = workspace_span {
+                        let diagnostic = Diagnostic::error(
+                            "more than one `Workspace` document",
+                            Some(document::kind_span(&node)),
+                        )
+                        .with_related(first, "first `Workspace` is here");
+                        self.diagnostics.push(diagnostic);
+                        continue;
+                    }
+                    workspace_span = Some(document::kind_span(&node));
+                    match document::decode::<Workspace>(&node) {
+                        Ok(workspace) => self.inventory.workspace = workspace,
+                        Err(diagnostic) => self.diagnostics.push(diagnostic),
+                    }
+                }
+                "Resource" => self.load_resource(&node),
+                "Records" => records_documents.push(node),
+                _ => custom_test_documents.push(node),
+            }
+        }
+        self.inventory.resources.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut seen_ids: HashMap<(usize, String), Span> = HashMap::new();
+        for node in &records_documents {
+            self.load_records(node, &mut seen_ids);
+        }
+        for resource in &mut self.inventory.resources {
+            resource.records.sort_by(|a, b| a.unique_id.cmp(&b.unique_id));
+        }
+        for node in &custom_test_documents {
+            self.load_custom_test(node);
+        }
+        self.inventory.custom_tests.sort_by(|a, b| a.name.cmp(&b.name));
+        self.check_workspace_references();
+    }
+
+    fn load_resource(&mut self, node: &Node) {
+        let resource = match document::decode::<Resource>(node) {
+            Ok(resource) => resource,
+            Err(diagnostic) => return self.diagnostics.push(diagnostic),
+        };
+        let name_span = node.entry("name").map(|entry| entry.value.span).unwrap_or(node.span);
+        if let Some(first) = self.inventory.resource(&resource.name) {
+            let diagnostic =
+                Diagnostic::error(format!("resource `{}` is declared twice", resource.name), Some(name_span))
+                    .with_related(first.span, "first declared here");
+            return self.diagnostics.push(diagnostic);
+        }
+        if let Some(custom) = &resource.custom_properties
+            && let Err(error) = jtd::Schema::from_json(custom)
+        {
+            let span = node.entry("customProperties").map(|entry| entry.value.span);
+            let message = format!("invalid JTD schema in `customProperties`: {error}");
+            return self.diagnostics.push(Diagnostic::error(message, span));
+        }
+        let schema_json = base::record_schema_json(resource.base_type, resource.custom_properties.as_ref());
+        let schema = match jtd::Schema::from_json(&schema_json) {
+            Ok(schema) => schema,
+            Err(error) => {
+                let message = format!("could not build the record schema of `{}`: {error}", resource.name);
+                return self.diagnostics.push(Diagnostic::error(message, Some(name_span)));
+            }
+        };
+        self.inventory.resources.push(ResourceDef {
+            name: resource.name,
+            base_type: resource.base_type,
+            resource_id: resource.resource_id,
+            custom_properties: resource.custom_properties,
+            schema,
+            allow_empty: resource.allow_empty,
+            max_destroy: resource.max_destroy,
+            span: name_span,
+            managed: false,
+            records: Vec::new(),
+        });
+    }
+
+    fn resource_index(&mut self, node: &Node, field: &str) -> Option<usize> {
+        let Some(entry) = node.entry(field) else {
+            let diagnostic = Diagnostic::error(format!("missing required field `{field}`"), Some(node.span));
+            self.diagnostics.push(diagnostic);
+            return None;
+        };
+        let Value::String(name) = &entry.value.value else {
+            let message = format!("`{field}` must be a resource name, found {}", entry.value.describe());
+            self.diagnostics.push(Diagnostic::error(message, Some(entry.value.span)));
+            return None;
+        };
+        let index = self.inventory.resources.iter().position(|resource| &resource.name == name);
+        if index.is_none() {
+            let names = self.inventory.resources.iter().map(|resource| resource.name.as_str());
+            let mut diagnostic =
+                Diagnostic::error(format!("undeclared resource `{name}`"), Some(entry.value.span));
+            diagnostic = match document::did_you_mean(name, names) {
+                Some(suggestion) => diagnostic.with_help(format!("did you mean `{suggestion}`?")),
+                None => diagnostic.with_help("declare it with a `kind: Resource` document"),
+            };
+            self.diagnostics.push(diagnostic);
+        }
+        index
+    }
+
+    fn load_records(&mut self, node: &Node, seen_ids: &mut HashMap<(usize, String), Span>) {
+        for entry in node.entries().unwrap_or_default() {
+            if !["apiVersion", "kind", "resource", "defaults", "records"].contains(&entry.key.as_str()) {
+                let mut diagnostic =
+                    Diagnostic::error(format!("unknown field `{}`", entry.key), Some(entry.key_span));
+                let known = ["resource", "defaults", "records"].into_iter();
+                if let Some(suggestion) = document::did_you_mean(&entry.key, known) {
+                    diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
+                }
+                self.diagnostics.push(diagnostic);
+            }
+        }
+        let Some(index) = self.resource_index(node, "resource") else { return };
+        let defaults = match node.entry("defaults") {
+            None => &[][..],
+            Some(Entry { value: Node { value: Value::Mapping(entries), .. }, .. }) => entries.as_slice(),
+            Some(entry) => {
+                let message = format!("`defaults` must be a mapping, found {}", entry.value.describe());
+                self.diagnostics.push(Diagnostic::error(message, Some(entry.value.span)));
+                return;
+            }
+        };
+        let records = match node.entry("records") {
+            Some(Entry { value: Node { value: Value::Sequence(items), .. }, .. }) => items.as_slice(),
+            Some(Entry { value: Node { value: Value::Null, .. }, .. }) => &[][..],
+            Some(entry) => {
+                let message = format!("`records` must be a sequence, found {}", entry.value.describe());
+                self.diagnostics.push(Diagnostic::error(message, Some(entry.value.span)));
+                return;
+            }
+            None => {
+                let message = "missing required field `records`";
+                let help = "write `records: []` to declare that the resource should be empty";
+                self.diagnostics.push(Diagnostic::error(message, Some(node.span)).with_help(help));
+                return;
+            }
+        };
+        self.inventory.resources[index].managed = true;
+        for record in records {
+            let merged = merge_defaults(defaults, record);
+            let record = merged.as_ref().unwrap_or(record);
+            if let Some(desired) = self.check_record(index, record) {
+                let key = (index, desired.unique_id.clone());
+                if let Some(first) = seen_ids.get(&key) {
+                    let unique_span = record.pointer(&["uniqueId"]).map(|found| found.span);
+                    let diagnostic = Diagnostic::error(
+                        format!("duplicate uniqueId `{}` in resource `{}`", desired.unique_id, self.inventory.resources[index].name),
+                        unique_span,
+                    )
+                    .with_related(*first, "first used here");
+                    self.diagnostics.push(diagnostic);
+                    continue;
+                }
+                let unique_span = record.pointer(&["uniqueId"]).map(|found| found.span).unwrap_or(record.span);
+                seen_ids.insert(key, unique_span);
+                self.inventory.resources[index].records.push(desired);
+            }
+        }
+    }
+
+    /// Validates one record and converts it. Returns `None` when the record has errors.
+    fn check_record(&mut self, index: usize, record: &Node) -> Option<DesiredRecord> {
+        let resource = &self.inventory.resources[index];
+        let options = jtd::ValidationOptions { max_depth: Some(MAX_REF_DEPTH), max_errors: None };
+        let errors = match jtd::validate(&resource.schema, record, &options) {
+            Ok(errors) => errors,
+            Err(_) => {
+                let message = "the record's schema nests `ref`s too deeply to validate";
+                self.diagnostics.push(Diagnostic::error(message, Some(record.span)));
+                return None;
+            }
+        };
+        let had_errors = !errors.is_empty();
+        for error in &errors {
+            let diagnostic = crate::inventory::messages::jtd_diagnostic(record, &resource.schema, error);
+            self.diagnostics.push(diagnostic);
+        }
+        if had_errors {
+            return None;
+        }
+        let value = record.to_json();
+        let errors = rules::check(resource.base_type, &value);
+        let warnings = rules::check_external_url(&value);
+        let blocked = !errors.is_empty();
+        for (violation, is_error) in errors.into_iter().map(|v| (v, true)).chain(warnings.into_iter().map(|v| (v, false))) {
+            let span = record.pointer(&violation.instance_path).map(|found| found.span).or(Some(record.span));
+            self.diagnostics.push(if is_error {
+                Diagnostic::error(violation.message, span)
+            } else {
+                Diagnostic::warning(violation.message, span)
+            });
+        }
+        if blocked {
+            return None;
+        }
+        let unique_id = value.get("uniqueId")?.as_str()?.to_string();
+        Some(DesiredRecord { unique_id, value, span: record.span })
+    }
+
+    fn load_custom_test(&mut self, node: &Node) {
+        if self.resource_index(node, "resource").is_none() {
+            return;
+        }
+        match document::decode::<CustomTest>(node) {
+            Ok(test) => {
+                if self.inventory.custom_tests.iter().any(|other| other.name == test.name) {
+                    let span = node.entry("name").map(|entry| entry.value.span);
+                    let message = format!("CustomTest `{}` is declared twice", test.name);
+                    self.diagnostics.push(Diagnostic::error(message, span));
+                    return;
+                }
+                self.inventory.custom_tests.push(test);
+            }
+            Err(diagnostic) => self.diagnostics.push(diagnostic),
+        }
+    }
+
+    /// Checks that `protected` and `sensitive` entries of the workspace name declared
+    /// resources. A typo there would silently drop a protection.
+    fn check_workspace_references(&mut self) {
+        let workspace = &self.inventory.workspace;
+        let names: Vec<&str> = workspace
+            .protected
+            .iter()
+            .map(|entry| entry.resource.as_str())
+            .chain(workspace.sensitive.iter().map(|entry| entry.resource.as_str()))
+            .collect();
+        let mut missing = Vec::new();
+        for name in names {
+            if self.inventory.resource(name).is_none() {
+                missing.push(name.to_string());
+            }
+        }
+        for name in missing {
+            let message = format!("the workspace names undeclared resource `{name}` in `protected` or `sensitive`");
+            self.diagnostics.push(Diagnostic::error(message, None));
+        }
+    }
+}
+
+/// Merges a `Records` document's `defaults` under a record: a key the record sets wins, and
+/// nested mappings present in both merge key by key. Returns `None` when there is nothing to
+/// merge, so the record is used as written.
+fn merge_defaults(defaults: &[Entry], record: &Node) -> Option<Node> {
+    if defaults.is_empty() {
+        return None;
+    }
+    let Value::Mapping(entries) = &record.value else { return None };
+    Some(Node { value: Value::Mapping(merge_entries(defaults, entries)), span: record.span })
+}
+
+fn merge_entries(defaults: &[Entry], entries: &[Entry]) -> Vec<Entry> {
+    let mut merged: Vec<Entry> = Vec::with_capacity(defaults.len() + entries.len());
+    for default in defaults {
+        match entries.iter().find(|entry| entry.key == default.key) {
+            Some(own) => match (&default.value.value, &own.value.value) {
+                (Value::Mapping(inner_defaults), Value::Mapping(inner)) => merged.push(Entry {
+                    key: own.key.clone(),
+                    key_span: own.key_span,
+                    value: Node {
+                        value: Value::Mapping(merge_entries(inner_defaults, inner)),
+                        span: own.value.span,
+                    },
+                }),
+                _ => merged.push(own.clone()),
+            },
+            None => merged.push(default.clone()),
+        }
+    }
+    for entry in entries {
+        if !defaults.iter().any(|default| default.key == entry.key) {
+            merged.push(entry.clone());
+        }
+    }
+    merged
+}

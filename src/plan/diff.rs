@@ -1,0 +1,391 @@
+//! Building a [`Plan`]: desired records against current records, matched by `uniqueId`.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::custom_tests::{self, CustomTest};
+use crate::diagnostics::SourceMap;
+use crate::inventory::model::DesiredRecord;
+use crate::plan::model::{
+    Action, FORMAT_VERSION, FieldChange, Plan, RecordChange, ResourcePlan, SENSITIVE,
+    SourceLocation, Summary, TestImpact,
+};
+use crate::plan::normalize::{canonical_json, normalize};
+use crate::schema::base::BaseType;
+use crate::schema::jtd::{Form, Schema};
+use crate::vanta::RemoteRecord;
+
+/// What the plan needs to know about one declared resource.
+#[derive(Debug)]
+pub struct ResourceInput<'a> {
+    pub name: &'a str,
+    pub base_type: BaseType,
+    pub resource_id: &'a str,
+    pub managed: bool,
+    pub schema: &'a Schema,
+    pub desired: &'a [DesiredRecord],
+    pub remote: &'a [RemoteRecord],
+    /// Dotted paths of fields whose values are masked, such as `customProperties.apiKey`.
+    pub sensitive: Vec<Vec<String>>,
+}
+
+/// Everything a plan is built from.
+#[derive(Debug)]
+pub struct PlanInput<'a> {
+    pub workspace: Option<&'a str>,
+    pub api_url: &'a str,
+    pub sources: &'a SourceMap,
+    pub resources: Vec<ResourceInput<'a>>,
+    pub custom_tests: &'a [CustomTest],
+}
+
+/// Builds the plan. Resources keep the order given; records are sorted by `uniqueId`.
+pub fn build(input: &PlanInput<'_>) -> Plan {
+    let mut summary = Summary::default();
+    let mut warnings = Vec::new();
+    let mut resources = Vec::with_capacity(input.resources.len());
+    let mut custom_tests = Vec::new();
+    for resource in &input.resources {
+        let plan = plan_resource(resource, input.sources, &mut warnings);
+        summary.add_counts(plan.summary);
+        for test in input.custom_tests.iter().filter(|test| test.resource == resource.name) {
+            custom_tests.push(test_impact(test, resource));
+        }
+        resources.push(plan);
+    }
+    let mut plan = Plan {
+        format_version: FORMAT_VERSION.to_string(),
+        workspace: input.workspace.map(str::to_string),
+        api_url: input.api_url.to_string(),
+        summary,
+        resources,
+        custom_tests,
+        warnings,
+        inventory: None,
+        plan_digest: String::new(),
+    };
+    plan.plan_digest = plan_digest(&plan);
+    plan
+}
+
+/// Computes the digest of a plan: SHA-256 over its canonical JSON with the digest left empty.
+pub fn plan_digest(plan: &Plan) -> String {
+    let mut copy = plan.clone();
+    copy.plan_digest = String::new();
+    copy.inventory = None;
+    let value = serde_json::to_value(&copy).unwrap_or(Value::Null);
+    sha256(canonical_json(&value).as_bytes())
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    let hash = Sha256::digest(bytes);
+    let mut text = String::with_capacity(7 + 64);
+    text.push_str("sha256:");
+    for byte in hash {
+        text.push_str(&format!("{byte:02x}"));
+    }
+    text
+}
+
+/// Builds the plan of one resource.
+pub fn plan_resource(
+    resource: &ResourceInput<'_>,
+    sources: &SourceMap,
+    warnings: &mut Vec<String>,
+) -> ResourcePlan {
+    let schema = resource.schema;
+    let remote_normal: Vec<(&RemoteRecord, Value)> = resource
+        .remote
+        .iter()
+        .map(|record| (record, normalized(&record.value, schema)))
+        .collect();
+    let remote_live = resource.remote.iter().filter(|record| !record.deleted).count();
+    let remote_digest = remote_set_digest(&remote_normal);
+    let desired_normal: Vec<(&DesiredRecord, Value)> = resource
+        .desired
+        .iter()
+        .map(|record| (record, normalized(&record.value, schema)))
+        .collect();
+    let desired_digest = desired_set_digest(&desired_normal);
+
+    let mut plan = ResourcePlan {
+        name: resource.name.to_string(),
+        base_type: resource.base_type,
+        resource_id: resource.resource_id.to_string(),
+        managed: resource.managed,
+        summary: Summary::default(),
+        remote_live,
+        remote_digest,
+        desired_digest,
+        changes: Vec::new(),
+    };
+    if !resource.managed {
+        return plan;
+    }
+    email_case_warnings(resource, warnings);
+
+    let by_id: HashMap<&str, &(&RemoteRecord, Value)> = remote_normal
+        .iter()
+        .map(|entry| (entry.0.unique_id.as_str(), entry))
+        .collect();
+    let mut changes = Vec::new();
+    for (desired, desired_value) in &desired_normal {
+        let source = Some(SourceLocation {
+            file: sources.path(desired.span.file).display().to_string(),
+            line: desired.span.line,
+        });
+        let (action, before) = match by_id.get(desired.unique_id.as_str()) {
+            None => (Action::Create, None),
+            Some((remote, value)) if remote.deleted => (Action::Reactivate, Some(value)),
+            Some((_, value)) => (Action::Update, Some(value)),
+        };
+        let mut fields = FieldDiff::new(&resource.sensitive, schema);
+        fields.walk(&mut Vec::new(), before, Some(desired_value), Some(schema));
+        if action == Action::Update && fields.changed.is_empty() {
+            plan.summary.unchanged += 1;
+            continue;
+        }
+        changes.push(RecordChange {
+            unique_id: desired.unique_id.clone(),
+            action,
+            source,
+            fields: fields.changed,
+            unchanged: fields.unchanged,
+        });
+    }
+    let desired_ids: std::collections::HashSet<&str> =
+        resource.desired.iter().map(|record| record.unique_id.as_str()).collect();
+    for (remote, value) in &remote_normal {
+        if remote.deleted || desired_ids.contains(remote.unique_id.as_str()) {
+            continue;
+        }
+        let action =
+            if resource.base_type.soft_deletes() { Action::Deactivate } else { Action::Delete };
+        let mut fields = FieldDiff::new(&resource.sensitive, schema);
+        fields.walk(&mut Vec::new(), Some(value), None, Some(schema));
+        changes.push(RecordChange {
+            unique_id: remote.unique_id.clone(),
+            action,
+            source: None,
+            fields: fields.changed,
+            unchanged: Vec::new(),
+        });
+    }
+    changes.sort_by(|a, b| a.unique_id.cmp(&b.unique_id));
+    for change in &changes {
+        match change.action {
+            Action::Create | Action::Reactivate => plan.summary.add += 1,
+            Action::Update => plan.summary.change += 1,
+            Action::Delete | Action::Deactivate => plan.summary.destroy += 1,
+        }
+    }
+    plan.changes = changes;
+    plan
+}
+
+fn normalized(value: &Value, schema: &Schema) -> Value {
+    let mut copy = value.clone();
+    normalize(&mut copy, schema, schema);
+    copy
+}
+
+/// Computes the digest of a resource's current records, as the plan records it.
+pub fn remote_digest(records: &[RemoteRecord], schema: &Schema) -> String {
+    let normal: Vec<(&RemoteRecord, Value)> =
+        records.iter().map(|record| (record, normalized(&record.value, schema))).collect();
+    remote_set_digest(&normal)
+}
+
+fn remote_set_digest(records: &[(&RemoteRecord, Value)]) -> String {
+    let mut entries: Vec<(&str, bool, String)> = records
+        .iter()
+        .map(|(record, value)| (record.unique_id.as_str(), record.deleted, canonical_json(value)))
+        .collect();
+    entries.sort();
+    let mut text = String::new();
+    for (id, deleted, json) in entries {
+        text.push_str(&format!("{}\t{deleted}\t{json}\n", Value::String(id.to_string())));
+    }
+    sha256(text.as_bytes())
+}
+
+fn desired_set_digest(records: &[(&DesiredRecord, Value)]) -> String {
+    let mut entries: Vec<(&str, String)> = records
+        .iter()
+        .map(|(record, value)| (record.unique_id.as_str(), canonical_json(value)))
+        .collect();
+    entries.sort();
+    let mut text = String::new();
+    for (id, json) in entries {
+        text.push_str(&format!("{}\t{json}\n", Value::String(id.to_string())));
+    }
+    sha256(text.as_bytes())
+}
+
+/// Collects field changes of one record, walking the schema so fields come in schema order.
+struct FieldDiff<'a> {
+    sensitive: &'a [Vec<String>],
+    root: &'a Schema,
+    changed: Vec<FieldChange>,
+    unchanged: Vec<FieldChange>,
+}
+
+impl<'a> FieldDiff<'a> {
+    fn new(sensitive: &'a [Vec<String>], root: &'a Schema) -> FieldDiff<'a> {
+        FieldDiff { sensitive, root, changed: Vec::new(), unchanged: Vec::new() }
+    }
+
+    fn walk(
+        &mut self,
+        path: &mut Vec<String>,
+        before: Option<&Value>,
+        after: Option<&Value>,
+        schema: Option<&Schema>,
+    ) {
+        let schema = schema.and_then(|schema| self.resolve(schema));
+        let both_objects_or_one = matches!(
+            (before, after),
+            (Some(Value::Object(_)) | None, Some(Value::Object(_)) | None)
+        ) && (before.is_some() || after.is_some());
+        let descend = both_objects_or_one
+            && !self.is_sensitive(path)
+            && schema.is_none_or(|schema| {
+                matches!(schema.form, Form::Properties { .. } | Form::Values(_) | Form::Empty)
+            });
+        if !descend {
+            self.leaf(path, before, after);
+            return;
+        }
+        let empty = serde_json::Map::new();
+        let before_members = before.and_then(Value::as_object).unwrap_or(&empty);
+        let after_members = after.and_then(Value::as_object).unwrap_or(&empty);
+        for (name, member_schema) in self.member_order(schema, before_members, after_members) {
+            path.push(name.clone());
+            self.walk(path, before_members.get(&name), after_members.get(&name), member_schema);
+            path.pop();
+        }
+    }
+
+    fn resolve(&self, schema: &'a Schema) -> Option<&'a Schema> {
+        let mut current = schema;
+        for _ in 0..32 {
+            match &current.form {
+                Form::Ref(name) => current = self.root.definitions.get(name)?,
+                _ => return Some(current),
+            }
+        }
+        None
+    }
+
+    /// Returns member names in schema order (required, then optional), then members the
+    /// schema does not list, sorted by name.
+    fn member_order(
+        &self,
+        schema: Option<&'a Schema>,
+        before: &serde_json::Map<String, Value>,
+        after: &serde_json::Map<String, Value>,
+    ) -> Vec<(String, Option<&'a Schema>)> {
+        let mut order: Vec<(String, Option<&'a Schema>)> = Vec::new();
+        if let Some(Schema { form: Form::Properties { required, optional, .. }, .. }) = schema {
+            for (name, property) in required.iter().chain(optional) {
+                if before.contains_key(name) || after.contains_key(name) {
+                    order.push((name.clone(), Some(property)));
+                }
+            }
+        }
+        let values_schema = match schema {
+            Some(Schema { form: Form::Values(inner), .. }) => Some(inner.as_ref()),
+            _ => None,
+        };
+        let mut extra: Vec<&String> = before
+            .keys()
+            .chain(after.keys())
+            .filter(|name| !order.iter().any(|(known, _)| known == *name))
+            .collect();
+        extra.sort();
+        extra.dedup();
+        order.extend(extra.into_iter().map(|name| (name.clone(), values_schema)));
+        order
+    }
+
+    fn is_sensitive(&self, path: &[String]) -> bool {
+        self.sensitive.iter().any(|sensitive| path.starts_with(sensitive))
+    }
+
+    fn leaf(&mut self, path: &[String], before: Option<&Value>, after: Option<&Value>) {
+        let sensitive = self.is_sensitive(path);
+        let mask = |value: Option<&Value>| {
+            value.map(|value| if sensitive { Value::String(SENSITIVE.to_string()) } else { value.clone() })
+        };
+        let change = FieldChange {
+            path: path.to_vec(),
+            before: mask(before),
+            after: mask(after),
+            sensitive,
+        };
+        if before == after {
+            self.unchanged.push(change);
+        } else {
+            self.changed.push(change);
+        }
+    }
+}
+
+/// Warns about desired emails that differ only in case, from each other or from Vanta's copy:
+/// the comparison is exact, so such a pair is two people or a perpetual diff.
+fn email_case_warnings(resource: &ResourceInput<'_>, warnings: &mut Vec<String>) {
+    let email = |value: &Value| value.get("email").and_then(Value::as_str).map(str::to_string);
+    let mut seen: HashMap<String, (String, String)> = HashMap::new();
+    for record in resource.desired {
+        let Some(address) = email(&record.value) else { continue };
+        let key = address.to_lowercase();
+        match seen.get(&key) {
+            Some((other_id, other)) if *other != address => warnings.push(format!(
+                "{}: emails `{other}` ({other_id}) and `{address}` ({}) differ only in case",
+                resource.name, record.unique_id
+            )),
+            Some(_) => {}
+            None => {
+                seen.insert(key, (record.unique_id.clone(), address));
+            }
+        }
+    }
+    let remote: HashMap<&str, &Value> =
+        resource.remote.iter().map(|record| (record.unique_id.as_str(), &record.value)).collect();
+    for record in resource.desired {
+        let (Some(desired), Some(current)) = (
+            email(&record.value),
+            remote.get(record.unique_id.as_str()).and_then(|value| email(value)),
+        ) else {
+            continue;
+        };
+        if desired != current && desired.to_lowercase() == current.to_lowercase() {
+            warnings.push(format!(
+                "{}[{}]: email `{desired}` differs from Vanta's `{current}` only in case; the plan changes it",
+                resource.name, record.unique_id
+            ));
+        }
+    }
+}
+
+fn test_impact(test: &CustomTest, resource: &ResourceInput<'_>) -> TestImpact {
+    let live: Vec<&Value> =
+        resource.remote.iter().filter(|record| !record.deleted).map(|record| &record.value).collect();
+    let desired: Vec<&Value> = resource.desired.iter().map(|record| &record.value).collect();
+    let before = custom_tests::evaluate(test, &live);
+    let after = if resource.managed { custom_tests::evaluate(test, &desired) } else { before.clone() };
+    let ids = |outcome: &custom_tests::TestOutcome| {
+        let mut ids: Vec<String> = outcome.failing.iter().map(|failure| failure.unique_id.clone()).collect();
+        ids.sort();
+        ids
+    };
+    TestImpact {
+        name: test.name.clone(),
+        resource: test.resource.clone(),
+        failing_before: ids(&before),
+        failing_after: ids(&after),
+        in_scope_after: after.in_scope,
+    }
+}

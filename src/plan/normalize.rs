@@ -1,0 +1,234 @@
+//! Normalisation of records before comparison, so that nothing shows a perpetual diff and no
+//! real change hides.
+//!
+//! Both sides of a comparison go through [`normalize`] with the same schema:
+//! - timestamps become instants at second precision, written in UTC with `Z`, because Vanta
+//!   drops fractional seconds and may answer with another offset for the same instant;
+//! - integral numbers in integer-typed fields become JSON integers (`1.0` and `1e3` are the
+//!   values 1 and 1000), while integers are never converted through floating point;
+//! - an optional field that is `null` is the same as an absent one, but `""`, `false` and `0`
+//!   stay values;
+//! - arrays whose schema `metadata` says `"unordered": true` are sorted, and every other array
+//!   keeps its order.
+//!
+//! Strings are never case-folded or Unicode-normalised: an email that differs only in case is
+//! a change, and the plan warns about it separately.
+
+use serde_json::{Map, Value};
+
+use crate::schema::jtd::{Form, Schema, TypeName};
+
+/// Normalises a record in place against its schema. `root` is the schema that holds the
+/// definitions `ref`s point to.
+pub fn normalize(value: &mut Value, schema: &Schema, root: &Schema) {
+    let Some(schema) = resolve(schema, root) else { return };
+    match (&schema.form, value) {
+        (Form::Type(TypeName::Timestamp), Value::String(text)) => {
+            if let Some(normal) = normalize_timestamp(text) {
+                *text = normal;
+            }
+        }
+        (Form::Type(kind), value @ Value::Number(_)) if kind.integer_range().is_some() => {
+            if let Some(integer) = integral(value) {
+                *value = integer;
+            }
+        }
+        (Form::Elements(element), Value::Array(items)) => {
+            for item in items.iter_mut() {
+                normalize(item, element, root);
+            }
+            if is_unordered(schema) {
+                items.sort_by_cached_key(canonical_json);
+            }
+        }
+        (Form::Values(inner), Value::Object(members)) => {
+            for member in members.values_mut() {
+                normalize(member, inner, root);
+            }
+        }
+        (Form::Properties { required, optional, .. }, Value::Object(members)) => {
+            for (name, property) in required {
+                if let Some(member) = members.get_mut(name) {
+                    normalize(member, property, root);
+                }
+            }
+            for (name, property) in optional {
+                if members.get(name).is_some_and(Value::is_null) {
+                    members.shift_remove(name);
+                } else if let Some(member) = members.get_mut(name) {
+                    normalize(member, property, root);
+                }
+            }
+        }
+        (Form::Discriminator { tag, mapping }, Value::Object(members)) => {
+            let selected = members.get(tag).and_then(Value::as_str).map(str::to_string);
+            if let Some((_, variant)) =
+                mapping.iter().find(|(name, _)| Some(name) == selected.as_ref())
+            {
+                let mut variant_value = Value::Object(std::mem::take(members));
+                normalize(&mut variant_value, variant, root);
+                if let Value::Object(normalized) = variant_value {
+                    *members = normalized;
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Follows `ref`s to the schema that has the real form. Returns `None` for a dangling or
+/// cyclic chain, which a compiled schema never has.
+fn resolve<'a>(schema: &'a Schema, root: &'a Schema) -> Option<&'a Schema> {
+    let mut current = schema;
+    for _ in 0..32 {
+        match &current.form {
+            Form::Ref(name) => current = root.definitions.get(name)?,
+            _ => return Some(current),
+        }
+    }
+    None
+}
+
+/// Reports whether an elements schema marks its array as unordered in `metadata`.
+pub fn is_unordered(schema: &Schema) -> bool {
+    schema
+        .metadata
+        .as_ref()
+        .and_then(|metadata| metadata.get("unordered"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+}
+
+/// Returns a timestamp as an instant at second precision in UTC, or `None` when the text is
+/// not an RFC 3339 timestamp.
+pub fn normalize_timestamp(text: &str) -> Option<String> {
+    let instant: jiff::Timestamp = text.parse().ok()?;
+    let seconds = instant.as_second();
+    let truncated = jiff::Timestamp::from_second(seconds).ok()?;
+    Some(truncated.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+}
+
+/// Converts an integral floating-point number into a JSON integer.
+fn integral(value: &Value) -> Option<Value> {
+    let Value::Number(number) = value else { return None };
+    if number.is_i64() || number.is_u64() {
+        return None;
+    }
+    let float = number.as_f64()?;
+    if float.fract() != 0.0 || float.abs() > 9_007_199_254_740_992.0 {
+        return None;
+    }
+    Some(Value::from(float as i64))
+}
+
+/// Serialises a value with object keys sorted, so equal values give equal text.
+pub fn canonical_json(value: &Value) -> String {
+    let mut output = String::new();
+    write_canonical(value, &mut output);
+    output
+}
+
+fn write_canonical(value: &Value, output: &mut String) {
+    match value {
+        Value::Object(members) => {
+            let mut keys: Vec<&String> = members.keys().collect();
+            keys.sort();
+            output.push('{');
+            for (index, key) in keys.into_iter().enumerate() {
+                if index > 0 {
+                    output.push(',');
+                }
+                output.push_str(&Value::String(key.clone()).to_string());
+                output.push(':');
+                write_canonical(&members[key], output);
+            }
+            output.push('}');
+        }
+        Value::Array(items) => {
+            output.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    output.push(',');
+                }
+                write_canonical(item, output);
+            }
+            output.push(']');
+        }
+        scalar => output.push_str(&scalar.to_string()),
+    }
+}
+
+/// Returns a record's members without server fields, for comparison.
+pub fn strip_server_fields(members: &mut Map<String, Value>) {
+    for field in crate::vanta::SERVER_FIELDS {
+        members.shift_remove(field);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn schema(json: Value) -> Schema {
+        Schema::from_json(&json).expect("a valid schema")
+    }
+
+    #[test]
+    fn equivalent_timestamps_become_equal() {
+        let variants = [
+            "2026-05-05T00:00:00Z",
+            "2026-05-05T00:00:00.000Z",
+            "2026-05-05T00:00:00+00:00",
+            "2026-05-04T17:00:00-07:00",
+            "2026-05-05T00:00:00.9Z",
+        ];
+        for variant in variants {
+            assert_eq!(normalize_timestamp(variant).as_deref(), Some("2026-05-05T00:00:00Z"), "{variant}");
+        }
+        assert_eq!(normalize_timestamp("2026-05-05T00:00:01Z").as_deref(), Some("2026-05-05T00:00:01Z"));
+    }
+
+    #[test]
+    fn nulls_of_optional_fields_are_absent_but_empty_values_stay() {
+        let schema = schema(json!({
+            "properties": { "a": { "type": "string" } },
+            "optionalProperties": { "notes": { "type": "string" }, "flag": { "type": "boolean" } }
+        }));
+        let mut null = json!({ "a": "", "notes": null });
+        normalize(&mut null, &schema, &schema);
+        assert_eq!(null, json!({ "a": "" }));
+        let mut values = json!({ "a": "", "notes": "", "flag": false });
+        normalize(&mut values, &schema, &schema);
+        assert_eq!(values, json!({ "a": "", "notes": "", "flag": false }));
+    }
+
+    #[test]
+    fn integral_floats_become_integers_and_big_integers_stay_exact() {
+        let schema = schema(json!({
+            "properties": { "seats": { "type": "int32" }, "big": { "type": "float64" } }
+        }));
+        let mut value = json!({ "seats": 1e3, "big": 9007199254740993u64 });
+        normalize(&mut value, &schema, &schema);
+        assert_eq!(value["seats"], json!(1000));
+        assert_eq!(value["big"].as_u64(), Some(9007199254740993));
+    }
+
+    #[test]
+    fn only_unordered_arrays_are_sorted() {
+        let schema = schema(json!({
+            "properties": {
+                "set": { "elements": { "type": "string" }, "metadata": { "unordered": true } },
+                "list": { "elements": { "type": "string" } }
+            }
+        }));
+        let mut value = json!({ "set": ["b", "a"], "list": ["b", "a"] });
+        normalize(&mut value, &schema, &schema);
+        assert_eq!(value, json!({ "set": ["a", "b"], "list": ["b", "a"] }));
+    }
+
+    #[test]
+    fn canonical_json_sorts_keys() {
+        assert_eq!(canonical_json(&json!({ "b": 1, "a": [true, null] })), r#"{"a":[true,null],"b":1}"#);
+    }
+}

@@ -1,0 +1,539 @@
+//! The client itself: one token per run, paced and retried requests, strict response parsing.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use serde::{Deserialize, Serialize};
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+use crate::schema::base::BaseType;
+use crate::vanta::error::VantaError;
+use crate::vanta::pacing::{Pacer, RateLimit};
+use crate::vanta::secret::Secret;
+
+/// The OAuth scopes a run needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// `connectors.self:read-resource`: enough for plan.
+    Read,
+    /// Read and `connectors.self:write-resource`: needed for apply.
+    ReadWrite,
+}
+
+impl Scope {
+    fn as_str(self) -> &'static str {
+        match self {
+            Scope::Read => "connectors.self:read-resource",
+            Scope::ReadWrite => "connectors.self:read-resource connectors.self:write-resource",
+        }
+    }
+}
+
+/// The client id and secret of a Vanta application.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub client_id: String,
+    pub client_secret: Secret,
+}
+
+/// Settings of a [`Client`].
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    pub base_url: String,
+    pub credentials: Credentials,
+    pub scope: Scope,
+    /// The timeout of one HTTP request.
+    pub request_timeout: Duration,
+    /// The most attempts of one request, the first included.
+    pub max_attempts: u32,
+    /// The first backoff delay; later ones double, with jitter.
+    pub backoff_base: Duration,
+    /// The longest one request may take with all its retries.
+    pub deadline: Duration,
+    pub token_limit: RateLimit,
+    pub resource_limit: RateLimit,
+}
+
+impl ClientOptions {
+    /// Returns options with Vanta's documented limits and conservative timeouts.
+    pub fn new(base_url: String, credentials: Credentials, scope: Scope) -> ClientOptions {
+        ClientOptions {
+            base_url,
+            credentials,
+            scope,
+            request_timeout: Duration::from_secs(60),
+            max_attempts: 5,
+            backoff_base: Duration::from_secs(1),
+            deadline: Duration::from_secs(300),
+            token_limit: RateLimit::TOKEN,
+            resource_limit: RateLimit::RESOURCES,
+        }
+    }
+}
+
+/// One record as Vanta returned it, without server fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteRecord {
+    pub unique_id: String,
+    pub value: serde_json::Value,
+    /// Whether Vanta soft-deleted the record (`deletedAt` is set).
+    pub deleted: bool,
+}
+
+/// Every record of one resource as Vanta returned it, with the raw bytes' length.
+#[derive(Debug, Clone)]
+pub struct RemoteSet {
+    pub records: Vec<RemoteRecord>,
+    pub bytes: usize,
+}
+
+/// A client for one Vanta application. Cheap to share behind a reference across tasks.
+#[derive(Debug)]
+pub struct Client {
+    http: reqwest::Client,
+    options: ClientOptions,
+    token: Mutex<TokenState>,
+    token_pacer: Pacer,
+    resource_pacer: Pacer,
+}
+
+#[derive(Debug, Default)]
+struct TokenState {
+    current: Option<Secret>,
+    /// How many tokens this run minted. A second one is minted only after a revocation.
+    minted: u32,
+}
+
+#[derive(Serialize)]
+struct TokenRequest<'a> {
+    client_id: &'a str,
+    client_secret: &'a str,
+    scope: &'a str,
+    grant_type: &'a str,
+}
+
+#[derive(Deserialize)]
+struct TokenResponse {
+    access_token: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListResponse {
+    resources: Vec<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SyncRequest<'a> {
+    resource_id: &'a str,
+    resources: &'a [serde_json::Value],
+}
+
+#[derive(Deserialize)]
+struct SyncResponse {
+    success: bool,
+}
+
+/// The outcome of one attempt: done, or worth another try after a delay.
+enum Attempt<T> {
+    Done(Result<T, VantaError>),
+    Retry { error: VantaError, after: Option<Duration> },
+    /// The token was rejected after the run had one: mint a new token once and retry.
+    Revoked,
+}
+
+impl Client {
+    /// Creates a client. Fails when the base URL is not an HTTPS URL or a loopback HTTP URL.
+    pub fn new(options: ClientOptions) -> Result<Client, VantaError> {
+        check_base_url(&options.base_url)?;
+        let http = reqwest::Client::builder()
+            .timeout(options.request_timeout)
+            .user_agent(concat!("vanta-gitops/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|error| VantaError::InvalidUrl {
+                url: options.base_url.clone(),
+                message: error.to_string(),
+            })?;
+        Ok(Client {
+            http,
+            token_pacer: Pacer::new(options.token_limit),
+            resource_pacer: Pacer::new(options.resource_limit),
+            options,
+            token: Mutex::new(TokenState::default()),
+        })
+    }
+
+    /// Returns the API base URL.
+    pub fn base_url(&self) -> &str {
+        &self.options.base_url
+    }
+
+    /// Reads every record of a resource. Fails unless the whole set was read and parsed:
+    /// a partial read would plan deletions.
+    pub async fn list(&self, base: BaseType, resource_id: &str) -> Result<RemoteSet, VantaError> {
+        let path = format!("/v1/resources/{}", base.path_segment());
+        let body = self
+            .send_with_retries("GET", &path, |client, token| {
+                client
+                    .http
+                    .get(client.url(&path))
+                    .query(&[("resourceId", resource_id)])
+                    .bearer_auth(token)
+                    .header("accept", "application/json")
+            })
+            .await?;
+        let invalid = |message: String| VantaError::InvalidResponse { method: "GET", path: path.clone(), message };
+        let response: ListResponse = serde_json::from_slice(&body)
+            .map_err(|error| invalid(format!("the body is not a complete resource list: {error}")))?;
+        let mut seen = HashSet::new();
+        let mut records = Vec::with_capacity(response.resources.len());
+        for (index, mut item) in response.resources.into_iter().enumerate() {
+            let unique_id = match item.get("uniqueId") {
+                Some(serde_json::Value::String(id)) => id.clone(),
+                _ => return Err(invalid(format!("record {index} has no string `uniqueId`"))),
+            };
+            if !seen.insert(unique_id.clone()) {
+                return Err(invalid(format!("`uniqueId` `{unique_id}` appears more than once")));
+            }
+            let deleted = !matches!(item.get("deletedAt"), None | Some(serde_json::Value::Null));
+            for field in crate::vanta::SERVER_FIELDS {
+                item.shift_remove(field);
+            }
+            records.push(RemoteRecord { unique_id, value: serde_json::Value::Object(item), deleted });
+        }
+        Ok(RemoteSet { records, bytes: body.len() })
+    }
+
+    /// Replaces every record of a resource with `records`.
+    pub async fn sync_all(
+        &self,
+        base: BaseType,
+        resource_id: &str,
+        records: &[serde_json::Value],
+    ) -> Result<(), VantaError> {
+        let path = format!("/v1/resources/{}", base.path_segment());
+        let request = SyncRequest { resource_id, resources: records };
+        let body = serde_json::to_vec(&request).map_err(|error| VantaError::InvalidResponse {
+            method: "PUT",
+            path: path.clone(),
+            message: format!("could not encode the request: {error}"),
+        })?;
+        let response = self
+            .send_with_retries("PUT", &path, |client, token| {
+                client
+                    .http
+                    .put(client.url(&path))
+                    .bearer_auth(token)
+                    .header("content-type", "application/json")
+                    .header("accept", "application/json")
+                    .body(body.clone())
+            })
+            .await?;
+        match serde_json::from_slice::<SyncResponse>(&response) {
+            Ok(SyncResponse { success: true }) => Ok(()),
+            Ok(SyncResponse { success: false }) => Err(VantaError::InvalidResponse {
+                method: "PUT",
+                path,
+                message: "Vanta answered `success: false`".to_string(),
+            }),
+            Err(error) => Err(VantaError::InvalidResponse {
+                method: "PUT",
+                path,
+                message: format!("unexpected body: {error}"),
+            }),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.options.base_url.trim_end_matches('/'))
+    }
+
+    /// Sends an idempotent request, retrying transient failures with exponential backoff
+    /// and jitter, honouring `Retry-After`, within the attempt limit and the deadline.
+    async fn send_with_retries(
+        &self,
+        method: &'static str,
+        path: &str,
+        build: impl Fn(&Client, &str) -> reqwest::RequestBuilder,
+    ) -> Result<Vec<u8>, VantaError> {
+        let started = Instant::now();
+        let mut attempt = 0;
+        let mut reminted = false;
+        loop {
+            attempt += 1;
+            let token = self.token(false).await?;
+            self.resource_pacer.acquire().await;
+            let remaining = self.options.deadline.saturating_sub(started.elapsed());
+            let send = build(self, token.expose()).send();
+            let outcome = match tokio::time::timeout(remaining, send).await {
+                Err(_) => {
+                    return Err(VantaError::Deadline {
+                        method,
+                        path: path.to_string(),
+                        deadline: self.options.deadline,
+                    });
+                }
+                Ok(result) => self.classify(method, path, result).await,
+            };
+            let (error, after) = match outcome {
+                Attempt::Done(result) => return result,
+                Attempt::Revoked => {
+                    if reminted {
+                        return Err(VantaError::TokenRevoked);
+                    }
+                    tracing::warn!(method, path, "token rejected; requesting a new one once");
+                    reminted = true;
+                    self.token(true).await?;
+                    continue;
+                }
+                Attempt::Retry { error, after } => (error, after),
+            };
+            if attempt >= self.options.max_attempts {
+                return Err(VantaError::RetriesExhausted {
+                    method,
+                    path: path.to_string(),
+                    attempts: attempt,
+                    last: error.to_string(),
+                });
+            }
+            let delay = after.unwrap_or_else(|| backoff(self.options.backoff_base, attempt));
+            if started.elapsed() + delay > self.options.deadline {
+                return Err(VantaError::Deadline {
+                    method,
+                    path: path.to_string(),
+                    deadline: self.options.deadline,
+                });
+            }
+            tracing::warn!(method, path, attempt, delay_ms = delay.as_millis() as u64, %error, "retrying");
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    async fn classify(
+        &self,
+        method: &'static str,
+        path: &str,
+        result: Result<reqwest::Response, reqwest::Error>,
+    ) -> Attempt<Vec<u8>> {
+        let response = match result {
+            Ok(response) => response,
+            Err(error) => {
+                let error = VantaError::Transport {
+                    method,
+                    path: path.to_string(),
+                    message: describe_transport_error(&error),
+                };
+                return Attempt::Retry { error, after: None };
+            }
+        };
+        let status = response.status().as_u16();
+        let retry_after = parse_retry_after(response.headers());
+        let body = match response.bytes().await {
+            Ok(body) => body.to_vec(),
+            Err(error) => {
+                let error = VantaError::Transport {
+                    method,
+                    path: path.to_string(),
+                    message: format!("the response body was cut off: {}", describe_transport_error(&error)),
+                };
+                return Attempt::Retry { error, after: None };
+            }
+        };
+        tracing::debug!(method, path, status, bytes = body.len(), "response");
+        if (200..300).contains(&status) {
+            return Attempt::Done(Ok(body));
+        }
+        if status == 401 {
+            return Attempt::Revoked;
+        }
+        let error = VantaError::Status {
+            method,
+            path: path.to_string(),
+            status,
+            message: error_message(&body),
+        };
+        if error.is_transient() {
+            Attempt::Retry { error, after: retry_after }
+        } else {
+            Attempt::Done(Err(error))
+        }
+    }
+
+    /// Returns the run's token, minting one on first use or when `renew` is set.
+    async fn token(&self, renew: bool) -> Result<Secret, VantaError> {
+        let mut state = self.token.lock().await;
+        if let Some(token) = &state.current
+            && !renew
+        {
+            return Ok(token.clone());
+        }
+        self.token_pacer.acquire().await;
+        let credentials = &self.options.credentials;
+        let request = TokenRequest {
+            client_id: &credentials.client_id,
+            client_secret: credentials.client_secret.expose(),
+            scope: self.options.scope.as_str(),
+            grant_type: "client_credentials",
+        };
+        let path = "/oauth/token";
+        let response = self
+            .http
+            .post(self.url(path))
+            .json(&request)
+            .send()
+            .await
+            .map_err(|error| VantaError::Transport {
+                method: "POST",
+                path: path.to_string(),
+                message: describe_transport_error(&error),
+            })?;
+        let status = response.status().as_u16();
+        let body = response.bytes().await.map_err(|error| VantaError::Transport {
+            method: "POST",
+            path: path.to_string(),
+            message: describe_transport_error(&error),
+        })?;
+        if !(200..300).contains(&status) {
+            let message = error_message(&body);
+            return Err(if status == 400 || status == 401 || status == 403 {
+                VantaError::Credentials { status, message }
+            } else {
+                VantaError::Status { method: "POST", path: path.to_string(), status, message }
+            });
+        }
+        let token: TokenResponse = serde_json::from_slice(&body).map_err(|_| VantaError::InvalidResponse {
+            method: "POST",
+            path: path.to_string(),
+            message: "the token response has no `access_token`".to_string(),
+        })?;
+        state.minted += 1;
+        tracing::debug!(minted = state.minted, "access token minted");
+        let secret = Secret::new(token.access_token);
+        state.current = Some(secret.clone());
+        Ok(secret)
+    }
+}
+
+/// Accepts HTTPS URLs, and plain HTTP only on loopback addresses (the sandbox).
+fn check_base_url(url: &str) -> Result<(), VantaError> {
+    let invalid = |message: &str| VantaError::InvalidUrl { url: url.to_string(), message: message.to_string() };
+    let parsed = reqwest::Url::parse(url).map_err(|error| invalid(&error.to_string()))?;
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" => {
+            let loopback = match parsed.host() {
+                Some(url::Host::Domain(domain)) => domain == "localhost",
+                Some(url::Host::Ipv4(address)) => address.is_loopback(),
+                Some(url::Host::Ipv6(address)) => address.is_loopback(),
+                None => false,
+            };
+            if loopback {
+                Ok(())
+            } else {
+                Err(invalid("plain HTTP is allowed only on loopback addresses; use https://"))
+            }
+        }
+        _ => Err(invalid("the URL must start with https://")),
+    }
+}
+
+/// Returns the delay before retry number `attempt`: the base doubled per attempt, plus up
+/// to half again of jitter so that concurrent clients do not retry in step.
+fn backoff(base: Duration, attempt: u32) -> Duration {
+    let exponential = base.saturating_mul(1 << attempt.saturating_sub(1).min(10));
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.subsec_nanos())
+        .unwrap_or(0);
+    let jitter = exponential.mul_f64(f64::from(nanos % 500) / 1000.0);
+    exponential + jitter
+}
+
+/// Reads `Retry-After` as seconds or as an HTTP date.
+fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(date.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
+}
+
+/// Extracts Vanta's error text from a body: `{"error": "..."}`, `{"message": "..."}`, or the
+/// start of the body.
+fn error_message(body: &[u8]) -> String {
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
+        for key in ["error", "message", "error_description"] {
+            if let Some(text) = value.get(key).and_then(serde_json::Value::as_str) {
+                return text.to_string();
+            }
+        }
+    }
+    let text = String::from_utf8_lossy(body);
+    let text: String = text.chars().take(200).collect();
+    if text.trim().is_empty() { "(empty body)".to_string() } else { text.trim().to_string() }
+}
+
+fn describe_transport_error(error: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    let mut message = if error.is_timeout() {
+        "the request timed out".to_string()
+    } else if error.is_connect() {
+        "could not connect".to_string()
+    } else {
+        "the connection failed".to_string()
+    };
+    let mut source = error.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_must_be_https_or_loopback() {
+        assert!(check_base_url("https://api.vanta.com").is_ok());
+        assert!(check_base_url("http://127.0.0.1:8080").is_ok());
+        assert!(check_base_url("http://localhost:1").is_ok());
+        assert!(check_base_url("http://api.vanta.com").is_err());
+        assert!(check_base_url("ftp://127.0.0.1").is_err());
+    }
+
+    #[test]
+    fn retry_after_accepts_seconds_and_dates() {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, "7".parse().unwrap());
+        assert_eq!(parse_retry_after(&headers), Some(Duration::from_secs(7)));
+        headers.insert(RETRY_AFTER, "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
+        assert_eq!(parse_retry_after(&headers), Some(Duration::ZERO));
+        headers.insert(RETRY_AFTER, "soon".parse().unwrap());
+        assert_eq!(parse_retry_after(&headers), None);
+    }
+
+    #[test]
+    fn error_message_reads_vanta_shapes() {
+        assert_eq!(error_message(br#"{"error":"bad"}"#), "bad");
+        assert_eq!(error_message(br#"{"message":"worse"}"#), "worse");
+        assert_eq!(error_message(b"<html>Cannot PUT</html>"), "<html>Cannot PUT</html>");
+        assert_eq!(error_message(b""), "(empty body)");
+    }
+
+    #[test]
+    fn backoff_doubles_with_bounded_jitter() {
+        let base = Duration::from_millis(100);
+        for attempt in 1..5 {
+            let delay = backoff(base, attempt);
+            let floor = base * (1 << (attempt - 1));
+            assert!(delay >= floor && delay < floor * 3 / 2, "{attempt}: {delay:?}");
+        }
+    }
+}

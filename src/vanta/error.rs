@@ -1,0 +1,37 @@
+//! Errors of the Vanta client. Messages never contain the client secret or a token.
+
+use std::time::Duration;
+
+/// A failed exchange with Vanta.
+#[derive(Debug, thiserror::Error)]
+pub enum VantaError {
+    #[error("Vanta rejected the credentials ({status}): {message}")]
+    Credentials { status: u16, message: String },
+    #[error(
+        "the access token was revoked during the run: another process requested a token for the same Vanta application"
+    )]
+    TokenRevoked,
+    #[error("{method} {path} failed with HTTP {status}: {message}")]
+    Status { method: &'static str, path: String, status: u16, message: String },
+    #[error("{method} {path} failed after {attempts} attempts: {last}")]
+    RetriesExhausted { method: &'static str, path: String, attempts: u32, last: String },
+    #[error("{method} {path} did not finish within {}s", .deadline.as_secs())]
+    Deadline { method: &'static str, path: String, deadline: Duration },
+    #[error("{method} {path} failed: {message}")]
+    Transport { method: &'static str, path: String, message: String },
+    #[error("invalid response to {method} {path}: {message}")]
+    InvalidResponse { method: &'static str, path: String, message: String },
+    #[error("invalid API URL `{url}`: {message}")]
+    InvalidUrl { url: String, message: String },
+}
+
+impl VantaError {
+    /// Reports whether retrying the same request may succeed.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            VantaError::Status { status, .. } => *status == 429 || *status >= 500,
+            VantaError::Transport { .. } => true,
+            _ => false,
+        }
+    }
+}
