@@ -1,6 +1,7 @@
 //! The HTTP server: routes, the per-request layer that injects faults, logs and records each
 //! request, and the accept loop that can drop a connection on request.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -26,6 +27,7 @@ use super::journal::{Journal, RequestEntry};
 use super::limits::RateLimiter;
 use super::resources::{self, now_rfc3339};
 use super::state::Store;
+use super::validate::RecordValidator;
 use super::{SandboxError, admin, reply};
 
 /// Time that open connections get to finish their request at shutdown.
@@ -42,6 +44,8 @@ pub struct Shared {
     pub store: tokio::sync::Mutex<Store>,
     pub faults: Mutex<FaultSet>,
     pub journal: Mutex<Journal>,
+    /// Compiled record schemas by `resourceId`.
+    pub validators: HashMap<String, RecordValidator>,
 }
 
 /// The peer of a connection and a switch that closes the connection without a response.
@@ -105,7 +109,24 @@ pub async fn start(
     let mut store = Store::load(state_path)?;
     admin::apply_seeds(&config, &mut store).await?;
 
+    let mut validators = HashMap::new();
+    for resource in &config.resources {
+        let validator = RecordValidator::new(
+            resource,
+            config.check_rules,
+            config.require_https_external_url,
+        )
+        .map_err(|message| {
+            SandboxError::InvalidConfig(format!(
+                "schema of resource {}: {message}",
+                resource.resource_id
+            ))
+        })?;
+        validators.insert(resource.resource_id.clone(), validator);
+    }
+
     let shared = Arc::new(Shared {
+        validators,
         tokens: Mutex::new(TokenStore::default()),
         token_limiter: RateLimiter::new(config.rate_limits.token),
         resource_limiter: RateLimiter::new(config.rate_limits.resources),

@@ -689,6 +689,19 @@ async fn fractional_seconds_are_dropped() {
     assert_eq!(response.status(), StatusCode::OK);
     let records = harness.records(&token, "secret", SECRETS).await;
     assert_eq!(records[0]["createdTimestamp"], "2026-01-02T03:04:05-05:00");
+
+    // Only `timestamp` fields lose their fraction; a string that looks like one is kept.
+    let mut record = server("srv_1");
+    record["customProperties"]["name"] = json!("2026-01-02T03:04:05.678Z");
+    let response = harness
+        .put_records(&token, "custom_resource", SERVERS, &[record])
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let records = harness.records(&token, "custom_resource", SERVERS).await;
+    assert_eq!(
+        records[0]["customProperties"]["name"],
+        "2026-01-02T03:04:05.678Z"
+    );
 }
 
 #[tokio::test]
@@ -817,6 +830,211 @@ async fn invalid_put_changes_nothing() {
         "/1: must have property 'uniqueId'"
     );
     assert_eq!(harness.records(&token, "secret", SECRETS).await, before);
+}
+
+/// Sends one PUT and returns the 400 error message, asserting the status.
+async fn rejection(
+    harness: &Harness,
+    token: &str,
+    segment: &str,
+    resource_id: &str,
+    records: &[Value],
+) -> String {
+    let response = harness
+        .put_records(token, segment, resource_id, records)
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    error_message(response).await
+}
+
+#[tokio::test]
+async fn validation_messages_match_vanta() {
+    let harness = Harness::start(config()).await;
+    let token = harness.token().await;
+
+    let mut missing = user("u2");
+    missing.as_object_mut().unwrap().remove("fullName");
+    missing.as_object_mut().unwrap().remove("email");
+    assert_eq!(
+        rejection(
+            &harness,
+            &token,
+            "user_account",
+            USERS,
+            &[user("u1"), missing]
+        )
+        .await,
+        "/1: must have property 'fullName'"
+    );
+
+    // Unknown keys are listed in the order sent, and win over a missing property.
+    let mut extra = user("DEV-MAC-001");
+    extra.as_object_mut().unwrap().shift_remove("email");
+    extra["jobTitle"] = json!("engineer");
+    extra["department"] = json!("it");
+    assert_eq!(
+        rejection(&harness, &token, "user_account", USERS, &[extra]).await,
+        "Too many fields on resource with uniqueId DEV-MAC-001 (element 0). Extra keys: jobTitle, department"
+    );
+
+    let mut bad_enum = user("u1");
+    bad_enum["permissionLevel"] = json!("OWNER");
+    assert_eq!(
+        rejection(&harness, &token, "user_account", USERS, &[bad_enum]).await,
+        "/0/permissionLevel: must be equal to one of the allowed values"
+    );
+
+    let mut bad_item_enum = user("u1");
+    bad_item_enum["mfaMethods"] = json!(["OTP", "CARRIER_PIGEON"]);
+    assert_eq!(
+        rejection(&harness, &token, "user_account", USERS, &[bad_item_enum]).await,
+        "/0/mfaMethods/1: must be equal to one of the allowed values"
+    );
+
+    let cases = [
+        ("mfaEnabled", json!("yes"), "/0/mfaEnabled: must be boolean"),
+        ("email", json!(42), "/0/email: must be string"),
+        (
+            "createdTimestamp",
+            json!("yesterday"),
+            "/0/createdTimestamp: must be timestamp",
+        ),
+        ("mfaMethods", json!("OTP"), "/0/mfaMethods: must be array"),
+    ];
+    for (field, value, expected) in cases {
+        let mut record = user("u1");
+        record[field] = value;
+        assert_eq!(
+            rejection(&harness, &token, "user_account", USERS, &[record]).await,
+            expected
+        );
+    }
+
+    assert_eq!(
+        rejection(&harness, &token, "user_account", USERS, &[json!("u1")]).await,
+        "/0: must be object"
+    );
+}
+
+#[tokio::test]
+async fn custom_properties_validated_against_declaration() {
+    let harness = Harness::start(config()).await;
+    let token = harness.token().await;
+
+    let mut missing = server("srv_1");
+    missing.as_object_mut().unwrap().remove("customProperties");
+    assert_eq!(
+        rejection(&harness, &token, "custom_resource", SERVERS, &[missing]).await,
+        "/0: must have property 'customProperties'"
+    );
+
+    let mut too_big = server("srv_1");
+    too_big["customProperties"]["memory"] = json!(4_294_967_296_u64);
+    assert_eq!(
+        rejection(&harness, &token, "custom_resource", SERVERS, &[too_big]).await,
+        "/0/customProperties/memory: must be int32"
+    );
+
+    let mut absent_property = server("srv_1");
+    absent_property["customProperties"]
+        .as_object_mut()
+        .unwrap()
+        .remove("active");
+    assert_eq!(
+        rejection(
+            &harness,
+            &token,
+            "custom_resource",
+            SERVERS,
+            &[absent_property]
+        )
+        .await,
+        "/0/customProperties: must have property 'active'"
+    );
+
+    let mut nested_extra = server("srv_1");
+    nested_extra["customProperties"]["colour"] = json!("red");
+    assert_eq!(
+        rejection(
+            &harness,
+            &token,
+            "custom_resource",
+            SERVERS,
+            &[nested_extra]
+        )
+        .await,
+        "/0/customProperties: must NOT have additional properties"
+    );
+}
+
+#[tokio::test]
+async fn closed_security_task_needs_closed_timestamp() {
+    let mut config = config();
+    config.declare(ResourceDecl {
+        resource_id: "res-tasks".into(),
+        base_type: BaseType::SecurityTask,
+        custom_properties: None,
+    });
+    let harness = Harness::start(config).await;
+    let token = harness.token().await;
+    let task = json!({
+        "displayName": "Rotate keys",
+        "uniqueId": "t1",
+        "externalUrl": "https://example.com/tasks/t1",
+        "taskId": "t1",
+        "taskTitle": "Rotate keys",
+        "createdTimestamp": "2026-01-02T03:04:05Z",
+        "taskState": "CLOSED",
+        "priority": "P1",
+        "assignees": ["alice@example.com"],
+        "creator": "bob@example.com",
+        "labels": [],
+    });
+    let message = rejection(
+        &harness,
+        &token,
+        "security_task",
+        "res-tasks",
+        &[task.clone()],
+    )
+    .await;
+    assert!(message.starts_with("/0"), "{message}");
+    assert!(message.contains("closedTimestamp"), "{message}");
+
+    let mut closed = task;
+    closed["closedTimestamp"] = json!("2026-01-03T00:00:00Z");
+    let response = harness
+        .put_records(&token, "security_task", "res-tasks", &[closed])
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn rejected_put_leaves_state_unchanged() {
+    let harness = Harness::start(config()).await;
+    let token = harness.token().await;
+    harness
+        .put_records(&token, "user_account", USERS, &[user("u1"), user("u2")])
+        .await;
+    let before = harness.records(&token, "user_account", USERS).await;
+
+    // The first element is valid and new, the second is invalid: nothing may change, not even
+    // the soft deletion of u2.
+    let mut invalid = user("u1");
+    invalid["status"] = json!("SUSPENDED");
+    let message = rejection(
+        &harness,
+        &token,
+        "user_account",
+        USERS,
+        &[user("u3"), invalid],
+    )
+    .await;
+    assert_eq!(
+        message,
+        "/1/status: must be equal to one of the allowed values"
+    );
+    assert_eq!(harness.records(&token, "user_account", USERS).await, before);
 }
 
 #[tokio::test]
