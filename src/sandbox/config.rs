@@ -16,7 +16,7 @@ use crate::schema::base::BaseType;
 pub const DEFAULT_CLIENT_ID: &str = "vci_sandbox";
 
 /// Client secret of the application that the default configuration declares. It is public on
-/// purpose: the sandbox holds no real data.
+/// purpose, because the sandbox must never contain real data.
 pub const DEFAULT_CLIENT_SECRET: &str = "vcs_sandbox_secret";
 
 /// Scope that allows reading resources back with GET.
@@ -54,7 +54,7 @@ pub struct SandboxConfig {
     /// API reference states: a closed security task needs `closedTimestamp` (an open one must
     /// not have it), and scores lie from 0 to 10.
     pub check_rules: bool,
-    /// Whether `externalUrl` must be an absolute `https://` URL. Vanta's reference says it
+    /// Whether `externalUrl` must be an absolute `https://` URL. Vanta's reference states it
     /// should be, but its own examples use other values, so this is off by default.
     pub require_https_external_url: bool,
     /// Faults injected into matching requests.

@@ -37,7 +37,7 @@ pub struct FaultRule {
     /// Delay before the request is handled (or the action taken), in milliseconds.
     #[serde(default)]
     pub delay_ms: Option<u64>,
-    /// What happens after the delay. Absent means the request is then handled normally.
+    /// The failure caused after the delay. Absent means the request is then handled normally.
     #[serde(default)]
     pub action: Option<FaultAction>,
 }

@@ -206,7 +206,7 @@ fn declared_resource<'a>(
     }
 }
 
-/// Reads the body up to `max_bytes`, answering 413 beyond it.
+/// Reads the body up to `max_bytes`, and rejects a larger one with 413.
 async fn read_body(
     headers: &HeaderMap,
     body: Body,

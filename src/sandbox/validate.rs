@@ -1,7 +1,7 @@
 //! Validation of the records a PUT sends, with the error messages Vanta returns.
 //!
 //! Vanta rejects the whole request on the first invalid record and reports one problem in
-//! `{"error": "..."}`. The message shapes, as observed on Vanta's live API:
+//! `{"error": "..."}`. The message shapes, as users of Vanta's live API reported them:
 //!
 //! - `/0: must have property 'fullName'` for a missing property,
 //! - `Too many fields on resource with uniqueId DEV-1 (element 0). Extra keys: a, b` for
@@ -86,7 +86,8 @@ impl RecordValidator {
         let errors = jtd::validate(&self.schema, element, &ValidationOptions::default())
             .map_err(|error| format!("/{index}: {error}"))?;
 
-        // Vanta reports unknown top-level keys before anything else, all of them at once.
+        // Unknown top-level keys are reported all at once, before any other problem.
+        // NOTE: which problem Vanta reports first when a record has several is unknown.
         let extra_keys: Vec<&str> = errors
             .iter()
             .filter_map(
