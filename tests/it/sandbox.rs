@@ -419,10 +419,15 @@ async fn both_path_forms_reach_same_records() {
         );
     }
 
-    let body = json!({ "resourceId": SECRETS, "resources": [secret("s2")] });
+    // Unknown top-level keys, such as the `sourceId` some clients send, are ignored.
+    let body = json!({ "resourceId": SECRETS, "sourceId": "src-1", "resources": [secret("s2")] });
     let response = harness.put(&token, "/v1/resources/secret", &body).await;
     assert_eq!(response.status(), StatusCode::OK);
     let records = harness.records(&token, "secret", SECRETS).await;
+    assert_eq!(unique_ids(&records), ["s2"]);
+
+    // The type name works in place of the path segment too.
+    let records = harness.records(&token, "Secret", SECRETS).await;
     assert_eq!(unique_ids(&records), ["s2"]);
 }
 
@@ -478,6 +483,17 @@ async fn unknown_routes_and_resources_are_404() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
+
+    let response = harness
+        .http
+        .post(harness.url("/v1/resources/secret"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let text = response.text().await.unwrap();
+    assert!(text.contains("Cannot POST /v1/resources/secret"), "{text}");
 
     let response = harness
         .get(&token, "/v1/resources/user_account", "res-undeclared")
@@ -1722,6 +1738,21 @@ maxBodyBytes: 1000
     assert_eq!(config.max_body_bytes, 1000);
     // Unset fields keep their defaults.
     assert!(config.reject_duplicate_unique_ids);
+    assert!(config.rate_limits.retry_after);
+
+    // Vanta's documented limits are the defaults.
+    let defaults = SandboxConfig::default();
+    let token_limit = defaults.rate_limits.token.unwrap();
+    assert_eq!(
+        (token_limit.max_requests, token_limit.window_ms),
+        (5, 60_000)
+    );
+    let resource_limit = defaults.rate_limits.resources.unwrap();
+    assert_eq!(
+        (resource_limit.max_requests, resource_limit.window_ms),
+        (20, 60_000)
+    );
+    assert_eq!(defaults.token_lifetime_seconds, 3600);
 
     let json = folder.path().join("sandbox.json");
     std::fs::write(
