@@ -7,8 +7,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Declarative GitOps for Vanta: plan and apply the records of an inventory of YAML files.
 #[derive(Debug, Parser)]
 #[command(name = "vanta-gitops", version, about, long_about = None)]
-#[command(after_help = "Exit codes: 0 success, 1 error, 2 success with changes present \
-(only with --detailed-exitcode or --expect-no-changes).")]
+#[command(
+    after_help = "Exit codes: 0 success, 1 error, 2 success with changes present \
+(only with --detailed-exitcode or --expect-no-changes)."
+)]
 pub struct Cli {
     /// Raise the log level: -v for debug, -vv for trace. RUST_LOG overrides it.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]

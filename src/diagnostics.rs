@@ -39,14 +39,22 @@ impl SourceFile {
     pub fn new(path: PathBuf, text: Arc<str>) -> SourceFile {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(index, _)| index + 1));
-        SourceFile { path, text, line_starts }
+        SourceFile {
+            path,
+            text,
+            line_starts,
+        }
     }
 
     /// Returns the text of a 1-based line without its line break, or `None` past the end.
     pub fn line(&self, line: u32) -> Option<&str> {
         let index = usize::try_from(line).ok()?.checked_sub(1)?;
         let start = *self.line_starts.get(index)?;
-        let end = self.line_starts.get(index + 1).copied().unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(index + 1)
+            .copied()
+            .unwrap_or(self.text.len());
         let text = &self.text[start..end];
         Some(text.trim_end_matches(['\n', '\r']))
     }
@@ -78,7 +86,12 @@ impl SourceMap {
 
     /// Formats a span as `path:line:column`.
     pub fn location(&self, span: Span) -> String {
-        format!("{}:{}:{}", self.path(span.file).display(), span.line, span.column)
+        format!(
+            "{}:{}:{}",
+            self.path(span.file).display(),
+            span.line,
+            span.column
+        )
     }
 }
 
@@ -120,7 +133,10 @@ impl Diagnostic {
 
     /// Creates a warning at a span.
     pub fn warning(message: impl Into<String>, span: Option<Span>) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(message, span) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message, span)
+        }
     }
 
     /// Sets the label printed under the caret.
@@ -161,12 +177,18 @@ impl Diagnostics {
 
     /// Returns the number of errors.
     pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|item| item.severity == Severity::Error).count()
+        self.items
+            .iter()
+            .filter(|item| item.severity == Severity::Error)
+            .count()
     }
 
     /// Returns the number of warnings.
     pub fn warning_count(&self) -> usize {
-        self.items.iter().filter(|item| item.severity == Severity::Warning).count()
+        self.items
+            .iter()
+            .filter(|item| item.severity == Severity::Warning)
+            .count()
     }
 
     /// Reports whether any diagnostic is an error.
@@ -208,7 +230,11 @@ pub fn render_text(diagnostic: &Diagnostic, sources: &SourceMap, color: bool) ->
     if let Some(help) = &diagnostic.help {
         group = group.element(Level::HELP.message(help.as_str()));
     }
-    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     renderer.render(&[group])
 }
 
@@ -235,9 +261,14 @@ fn snippet<'a>(
 
 /// Converts a column range in characters into a byte range of `line`, clamped to the line.
 fn char_range_to_bytes(line: &str, start: u32, len: u32) -> std::ops::Range<usize> {
-    let mut offsets = line.char_indices().map(|(offset, _)| offset).chain([line.len()]);
+    let mut offsets = line
+        .char_indices()
+        .map(|(offset, _)| offset)
+        .chain([line.len()]);
     let start_byte = offsets.nth(start as usize).unwrap_or(line.len());
-    let end_byte = offsets.nth(len.saturating_sub(1) as usize).unwrap_or(line.len());
+    let end_byte = offsets
+        .nth(len.saturating_sub(1) as usize)
+        .unwrap_or(line.len());
     start_byte..end_byte.max(start_byte)
 }
 
@@ -263,7 +294,11 @@ pub fn render_summary(diagnostics: &Diagnostics, what: &str) -> Option<String> {
 
 /// Formats a count with its noun, such as `1 error` or `3 errors`.
 pub fn plural(count: usize, noun: &str) -> String {
-    if count == 1 { format!("{count} {noun}") } else { format!("{count} {noun}s") }
+    if count == 1 {
+        format!("{count} {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
 }
 
 /// The JSON shape of one diagnostic, for `--format json`.
@@ -350,7 +385,12 @@ pub fn render_github(diagnostics: &Diagnostics, sources: &SourceMap) -> String {
             message.push_str("\nhelp: ");
             message.push_str(help);
         }
-        let _ = writeln!(output, "::{command} {}::{}", properties.join(","), escape_data(&message));
+        let _ = writeln!(
+            output,
+            "::{command} {}::{}",
+            properties.join(","),
+            escape_data(&message)
+        );
     }
     if left_out > 0 {
         let message = format!(
@@ -364,7 +404,9 @@ pub fn render_github(diagnostics: &Diagnostics, sources: &SourceMap) -> String {
 
 /// Escapes the message part of a workflow command.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a property value of a workflow command, which also must not contain `:` or `,`.
@@ -386,7 +428,12 @@ mod tests {
     #[test]
     fn text_shows_location_line_and_caret() {
         let (sources, file) = sources();
-        let span = Span { file, line: 3, column: 1, len: 6 };
+        let span = Span {
+            file,
+            line: 3,
+            column: 1,
+            len: 6,
+        };
         let diagnostic = Diagnostic::error("duplicate key `status`", Some(span))
             .with_label("duplicate key")
             .with_related(Span { line: 2, ..span }, "first defined here");
@@ -402,11 +449,22 @@ mod tests {
         let (sources, file) = sources();
         let mut diagnostics = Diagnostics::default();
         for _ in 0..12 {
-            let span = Span { file, line: 1, column: 1, len: 1 };
+            let span = Span {
+                file,
+                line: 1,
+                column: 1,
+                len: 1,
+            };
             diagnostics.push(Diagnostic::error("bad: 100%\nvalue", Some(span)));
         }
         let output = render_github(&diagnostics, &sources);
-        assert_eq!(output.lines().filter(|line| line.starts_with("::error ")).count(), 10);
+        assert_eq!(
+            output
+                .lines()
+                .filter(|line| line.starts_with("::error "))
+                .count(),
+            10
+        );
         assert!(output.contains("file=users/a.yaml,line=1,col=1::bad: 100%25%0Avalue"));
         assert!(output.contains("::notice::2 more problems not shown"));
     }
@@ -423,6 +481,9 @@ mod tests {
         diagnostics.push(Diagnostic::error("a", None));
         diagnostics.push(Diagnostic::warning("b", None));
         let summary = render_summary(&diagnostics, "load the inventory");
-        assert_eq!(summary.as_deref(), Some("error: could not load the inventory (1 error, 1 warning)"));
+        assert_eq!(
+            summary.as_deref(),
+            Some("error: could not load the inventory (1 error, 1 warning)")
+        );
     }
 }

@@ -30,7 +30,9 @@ pub fn no_color_requested() -> bool {
 
 /// Returns the log filter from `RUST_LOG`, when set.
 pub fn log_filter() -> Option<String> {
-    std::env::var("RUST_LOG").ok().filter(|value| !value.is_empty())
+    std::env::var("RUST_LOG")
+        .ok()
+        .filter(|value| !value.is_empty())
 }
 
 /// Returns the API base URL: the command line's, then the Workspace's `baseUrl`, then the
@@ -42,7 +44,11 @@ pub fn api_url(from_cli: Option<&str>, workspace: &Workspace) -> String {
     if let Some(url) = &workspace.base_url {
         return url.clone();
     }
-    workspace.region.unwrap_or(crate::inventory::document::Region::Us).base_url().to_string()
+    workspace
+        .region
+        .unwrap_or(crate::inventory::document::Region::Us)
+        .base_url()
+        .to_string()
 }
 
 #[derive(serde::Deserialize)]
@@ -59,32 +65,37 @@ pub fn credentials(workspace: &Workspace, root: &Path) -> Result<Credentials, Se
     if let Some(file) = &source.file {
         let path = root.join(file);
         let display = path.display().to_string();
-        let text = std::fs::read_to_string(&path).map_err(|error| SettingsError::CredentialsFile {
-            path: display.clone(),
-            message: error.to_string(),
-        })?;
-        let parsed: CredentialsFile = serde_json::from_str(&text).map_err(|error| {
-            SettingsError::CredentialsFile {
+        let text =
+            std::fs::read_to_string(&path).map_err(|error| SettingsError::CredentialsFile {
+                path: display.clone(),
+                message: error.to_string(),
+            })?;
+        let parsed: CredentialsFile =
+            serde_json::from_str(&text).map_err(|error| SettingsError::CredentialsFile {
                 path: display,
                 message: format!(
                     "expected JSON with `client_id` and `client_secret` (line {}, column {})",
                     error.line(),
                     error.column()
                 ),
-            }
-        })?;
+            })?;
         return Ok(Credentials {
             client_id: parsed.client_id,
             client_secret: Secret::new(parsed.client_secret),
         });
     }
-    let id_env = source.client_id_env.unwrap_or_else(|| CLIENT_ID_ENV.to_string());
-    let secret_env = source.client_secret_env.unwrap_or_else(|| CLIENT_SECRET_ENV.to_string());
+    let id_env = source
+        .client_id_env
+        .unwrap_or_else(|| CLIENT_ID_ENV.to_string());
+    let secret_env = source
+        .client_secret_env
+        .unwrap_or_else(|| CLIENT_SECRET_ENV.to_string());
     let read = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
     match (read(&id_env), read(&secret_env)) {
-        (Some(client_id), Some(secret)) => {
-            Ok(Credentials { client_id, client_secret: Secret::new(secret) })
-        }
+        (Some(client_id), Some(secret)) => Ok(Credentials {
+            client_id,
+            client_secret: Secret::new(secret),
+        }),
         _ => Err(SettingsError::MissingCredentials { id_env, secret_env }),
     }
 }
@@ -98,5 +109,7 @@ pub fn actor() -> Option<String> {
 
 /// Returns the commit GitHub Actions checked out, when running there.
 pub fn commit_from_env() -> Option<String> {
-    std::env::var("GITHUB_SHA").ok().filter(|value| !value.is_empty())
+    std::env::var("GITHUB_SHA")
+        .ok()
+        .filter(|value| !value.is_empty())
 }

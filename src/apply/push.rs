@@ -80,23 +80,37 @@ pub async fn apply_resource(
         );
         return result;
     }
-    let desired: Vec<serde_json::Value> = resource.records.iter().map(|record| record.value.clone()).collect();
+    let desired: Vec<serde_json::Value> = resource
+        .records
+        .iter()
+        .map(|record| record.value.clone())
+        .collect();
     tracing::debug!(resource = %resource.name, records = desired.len(), "sending PUT");
-    if let Err(error) = client.sync_all(resource.base_type, &resource.resource_id, &desired).await {
+    if let Err(error) = client
+        .sync_all(resource.base_type, &resource.resource_id, &desired)
+        .await
+    {
         result.error = Some(error.to_string());
         return result;
     }
     let after = match client.list(resource.base_type, &resource.resource_id).await {
         Ok(set) => set,
         Err(error) => {
-            result.error = Some(format!("the PUT succeeded, but reading the records back failed: {error}"));
+            result.error = Some(format!(
+                "the PUT succeeded, but reading the records back failed: {error}"
+            ));
             return result;
         }
     };
     result.after_digest = Some(remote_digest(&after.records, &resource.schema));
     let leftover = verify(resource, &after.records, sources);
     if leftover.has_changes() {
-        let ids: Vec<&str> = leftover.changes.iter().map(|change| change.unique_id.as_str()).take(5).collect();
+        let ids: Vec<&str> = leftover
+            .changes
+            .iter()
+            .map(|change| change.unique_id.as_str())
+            .take(5)
+            .collect();
         result.error = Some(format!(
             "Vanta accepted the PUT but holds different records afterwards ({} differ, such as {})",
             leftover.changes.len(),

@@ -30,7 +30,11 @@ pub fn check(
         .map(|change| change.unique_id.as_str())
         .collect();
 
-    if resource.managed && resource.records.is_empty() && plan.remote_live > 0 && !resource.allow_empty {
+    if resource.managed
+        && resource.records.is_empty()
+        && plan.remote_live > 0
+        && !resource.allow_empty
+    {
         refusals.push(Refusal {
             resource: name.clone(),
             rule: "allowEmpty",
@@ -71,7 +75,10 @@ pub fn check(
         refusals.push(Refusal {
             resource: name.clone(),
             rule: "maxDestroy",
-            message: format!("the plan deletes {} of `{name}`, {message}", crate::diagnostics::plural(destroys.len(), "record")),
+            message: format!(
+                "the plan deletes {} of `{name}`, {message}",
+                crate::diagnostics::plural(destroys.len(), "record")
+            ),
             hint: "review the deletions, then run again with `--allow-destroy`".to_string(),
         });
     }
@@ -83,14 +90,18 @@ fn exceeds(limit: MaxDestroy, destroys: usize, live: usize) -> Option<String> {
     if let Some(count) = limit.count
         && destroys as u64 > count
     {
-        return Some(format!("more than the limit of {count} (`maxDestroy.count`)"));
+        return Some(format!(
+            "more than the limit of {count} (`maxDestroy.count`)"
+        ));
     }
     if let Some(percent) = limit.percent
         && live > 0
     {
         let share = destroys as f64 * 100.0 / live as f64;
         if share > percent {
-            return Some(format!("{share:.0}% of its {live} records, more than the limit of {percent}% (`maxDestroy.percent`)"));
+            return Some(format!(
+                "{share:.0}% of its {live} records, more than the limit of {percent}% (`maxDestroy.percent`)"
+            ));
         }
     }
     None
@@ -102,10 +113,16 @@ mod tests {
 
     #[test]
     fn limits_by_count_and_percent() {
-        let limit = MaxDestroy { count: Some(2), percent: Some(50.0) };
+        let limit = MaxDestroy {
+            count: Some(2),
+            percent: Some(50.0),
+        };
         assert!(exceeds(limit, 2, 10).is_none());
         assert!(exceeds(limit, 3, 100).unwrap().contains("limit of 2"));
-        let limit = MaxDestroy { count: None, percent: Some(10.0) };
+        let limit = MaxDestroy {
+            count: None,
+            percent: Some(10.0),
+        };
         assert!(exceeds(limit, 1, 10).is_none());
         assert!(exceeds(limit, 2, 10).unwrap().contains("20%"));
         assert!(exceeds(limit, 5, 0).is_none());

@@ -13,15 +13,19 @@ use crate::commands::EXIT_CHANGES;
 use crate::commands::inventory::load_or_report;
 use crate::commands::plan::{make_plan, select_resources};
 use crate::commands::remote;
+use crate::plan::Plan;
 use crate::plan::model::ResourcePlan;
 use crate::plan::render::text::{self, TextOptions};
-use crate::plan::Plan;
 use crate::printer::Printer;
 use crate::schema::base::BaseType;
 use crate::vanta::Scope;
 
 pub async fn run(args: &ApplyArgs, printer: Printer) -> anyhow::Result<ExitCode> {
-    let saved = if args.target.is_file() { Some(read_saved_plan(&args.target)?) } else { None };
+    let saved = if args.target.is_file() {
+        Some(read_saved_plan(&args.target)?)
+    } else {
+        None
+    };
     let dir = match &saved {
         Some(plan) => PathBuf::from(plan.inventory.clone().context(
             "the saved plan does not name its inventory folder; plan again with `plan --out`",
@@ -32,12 +36,24 @@ pub async fn run(args: &ApplyArgs, printer: Printer) -> anyhow::Result<ExitCode>
         return Ok(ExitCode::FAILURE);
     };
     let names: Vec<String> = match &saved {
-        Some(plan) => plan.resources.iter().map(|resource| resource.name.clone()).collect(),
+        Some(plan) => plan
+            .resources
+            .iter()
+            .map(|resource| resource.name.clone())
+            .collect(),
         None => args.resource.clone(),
     };
     let selected = select_resources(&inventory, &names)?;
     let connection = remote::connect(&inventory, &args.remote, Scope::ReadWrite).await?;
-    let result = apply_with(args, printer, &inventory, &selected, saved.as_ref(), &connection).await;
+    let result = apply_with(
+        args,
+        printer,
+        &inventory,
+        &selected,
+        saved.as_ref(),
+        &connection,
+    )
+    .await;
     connection.close().await;
     result
 }
@@ -52,7 +68,12 @@ async fn apply_with(
 ) -> anyhow::Result<ExitCode> {
     let started_at = jiff::Timestamp::now();
     let remote_sets = remote::fetch(&connection.client, selected).await?;
-    let fresh = make_plan(inventory, selected, &remote_sets, connection.client.base_url());
+    let fresh = make_plan(
+        inventory,
+        selected,
+        &remote_sets,
+        connection.client.base_url(),
+    );
     let plan = match saved {
         Some(saved) => {
             check_saved_matches(saved, &fresh)?;
@@ -60,23 +81,39 @@ async fn apply_with(
         }
         None => &fresh,
     };
-    printer.data(&text::render(plan, TextOptions { color: printer.stdout_color, full: false }));
+    printer.data(&text::render(
+        plan,
+        TextOptions {
+            color: printer.stdout_color,
+            full: false,
+        },
+    ));
 
     if !plan.has_changes() {
         printer.data("Apply complete! Resources: 0 added, 0 changed, 0 destroyed.\n");
         return Ok(ExitCode::SUCCESS);
     }
     if args.expect_no_changes {
-        printer.error("the plan has changes, and `--expect-no-changes` was given; nothing was applied");
+        printer.error(
+            "the plan has changes, and `--expect-no-changes` was given; nothing was applied",
+        );
         return Ok(ExitCode::from(EXIT_CHANGES));
     }
 
     let mut refusals = Vec::new();
     for resource in selected {
-        if let Some(planned) = plan.resources.iter().find(|planned| planned.name == resource.name)
+        if let Some(planned) = plan
+            .resources
+            .iter()
+            .find(|planned| planned.name == resource.name)
             && planned.has_changes()
         {
-            refusals.extend(apply::check(resource, planned, &inventory.workspace, args.allow_destroy));
+            refusals.extend(apply::check(
+                resource,
+                planned,
+                &inventory.workspace,
+                args.allow_destroy,
+            ));
         }
     }
     if !refusals.is_empty() {
@@ -101,7 +138,10 @@ async fn apply_with(
             continue;
         }
         if failed {
-            results.push(ResourceResult::not_attempted(planned, "an earlier resource failed"));
+            results.push(ResourceResult::not_attempted(
+                planned,
+                "an earlier resource failed",
+            ));
             continue;
         }
         let resource = selected
@@ -109,28 +149,52 @@ async fn apply_with(
             .find(|resource| resource.name == planned.name)
             .context("the plan names a resource the inventory does not declare")?;
         printer.message(&format!("{}: applying...", planned.name));
-        let result = apply::apply_resource(&connection.client, resource, planned, &inventory.sources).await;
+        let result =
+            apply::apply_resource(&connection.client, resource, planned, &inventory.sources).await;
         failed = result.outcome != Outcome::Applied;
         results.push(result);
     }
     report_results(plan, &results, printer);
     if let Some(path) = &args.record {
-        write_record(path, plan, &results, started_at, &inventory.root, connection.client.base_url())?;
+        write_record(
+            path,
+            plan,
+            &results,
+            started_at,
+            &inventory.root,
+            connection.client.base_url(),
+        )?;
         printer.message(&format!("Wrote the apply record to `{}`.", path.display()));
     }
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn read_saved_plan(path: &Path) -> anyhow::Result<Plan> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("could not read `{}`", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("could not read `{}`", path.display()))?;
     let plan: Plan = serde_json::from_str(&text)
         .with_context(|| format!("`{}` is not a plan saved with `plan --out`", path.display()))?;
     let major = plan.format_version.split('.').next().unwrap_or("");
-    if major != crate::plan::model::FORMAT_VERSION.split('.').next().unwrap_or("") {
-        anyhow::bail!("the saved plan has format version {}, which this version cannot apply", plan.format_version);
+    if major
+        != crate::plan::model::FORMAT_VERSION
+            .split('.')
+            .next()
+            .unwrap_or("")
+    {
+        anyhow::bail!(
+            "the saved plan has format version {}, which this version cannot apply",
+            plan.format_version
+        );
     }
     if crate::plan::diff::plan_digest(&plan) != plan.plan_digest {
-        anyhow::bail!("the saved plan `{}` was modified after it was made (its digest does not match)", path.display());
+        anyhow::bail!(
+            "the saved plan `{}` was modified after it was made (its digest does not match)",
+            path.display()
+        );
     }
     Ok(plan)
 }
@@ -138,7 +202,10 @@ fn read_saved_plan(path: &Path) -> anyhow::Result<Plan> {
 /// Refuses a saved plan whose desired records no longer match the inventory.
 fn check_saved_matches(saved: &Plan, fresh: &Plan) -> anyhow::Result<()> {
     for planned in &saved.resources {
-        let current = fresh.resources.iter().find(|resource| resource.name == planned.name);
+        let current = fresh
+            .resources
+            .iter()
+            .find(|resource| resource.name == planned.name);
         if current.is_none_or(|current| current.desired_digest != planned.desired_digest) {
             anyhow::bail!(
                 "Saved plan is stale: the inventory's records of `{}` changed since the plan was made; run plan again",
@@ -162,14 +229,19 @@ fn confirm(auto_approve: bool, printer: Printer) -> anyhow::Result<bool> {
         return Ok(true);
     }
     if !std::io::stdin().is_terminal() {
-        anyhow::bail!("apply needs confirmation, but stdin is not a terminal; pass `--auto-approve` to apply without one");
+        anyhow::bail!(
+            "apply needs confirmation, but stdin is not a terminal; pass `--auto-approve` to apply without one"
+        );
     }
     printer.message("\nDo you want to perform these actions in Vanta?\n  Only 'yes' will be accepted to approve.\n");
     let mut stderr = std::io::stderr();
     let _ = write!(stderr, "  Enter a value: ");
     let _ = stderr.flush();
     let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer).context("could not read the answer")?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .context("could not read the answer")?;
     Ok(answer.trim() == "yes")
 }
 
@@ -178,7 +250,10 @@ fn report_results(plan: &Plan, results: &[ResourceResult], printer: Printer) {
     let mut changed = 0;
     let mut destroyed = 0;
     for result in results {
-        let planned = plan.resources.iter().find(|resource| resource.name == result.name);
+        let planned = plan
+            .resources
+            .iter()
+            .find(|resource| resource.name == result.name);
         match result.outcome {
             Outcome::Applied => {
                 printer.message(&format!("{}: applied", result.name));
@@ -200,13 +275,18 @@ fn report_results(plan: &Plan, results: &[ResourceResult], printer: Printer) {
             )),
         }
     }
-    let all_applied = results.iter().all(|result| result.outcome == Outcome::Applied);
+    let all_applied = results
+        .iter()
+        .all(|result| result.outcome == Outcome::Applied);
     if all_applied {
         printer.data(&format!(
             "\nApply complete! Resources: {added} added, {changed} changed, {destroyed} destroyed.\n"
         ));
     } else {
-        let applied = results.iter().filter(|result| result.outcome == Outcome::Applied).count();
+        let applied = results
+            .iter()
+            .filter(|result| result.outcome == Outcome::Applied)
+            .count();
         printer.error(&format!(
             "Apply failed: {applied} of {} resources applied ({added} added, {changed} changed, {destroyed} destroyed).",
             results.len()
@@ -235,11 +315,20 @@ fn write_record(
         resources: results.to_vec(),
     };
     let text = serde_json::to_string_pretty(&record)?;
-    std::fs::write(path, text + "\n").with_context(|| format!("could not write `{}`", path.display()))
+    std::fs::write(path, text + "\n")
+        .with_context(|| format!("could not write `{}`", path.display()))
 }
 
 /// Returns the commit checked out in the inventory's git repository, if it is one.
 fn git_head(root: &Path) -> Option<String> {
-    let output = std::process::Command::new("git").arg("-C").arg(root).args(["rev-parse", "HEAD"]).output().ok()?;
-    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "HEAD"])
+        .output()
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
 }

@@ -31,7 +31,8 @@ pub fn print_diagnostics(
     match format {
         DiagnosticFormat::Text => {
             for diagnostic in diagnostics.items() {
-                let text = diagnostics::render_text(diagnostic, &inventory.sources, printer.stderr_color);
+                let text =
+                    diagnostics::render_text(diagnostic, &inventory.sources, printer.stderr_color);
                 printer.message(&format!("{text}\n"));
             }
             if let Some(summary) = diagnostics::render_summary(diagnostics, "load the inventory") {
@@ -52,7 +53,10 @@ pub fn print_diagnostics(
                 "warnings": diagnostics.warning_count(),
                 "diagnostics": items,
             });
-            printer.data(&format!("{}\n", serde_json::to_string_pretty(&document).unwrap_or_default()));
+            printer.data(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&document).unwrap_or_default()
+            ));
         }
     }
 }

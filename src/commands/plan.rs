@@ -29,7 +29,10 @@ pub async fn run(args: &PlanArgs, printer: Printer) -> anyhow::Result<ExitCode> 
 
     match args.format {
         PlanFormat::Text => {
-            let options = TextOptions { color: printer.stdout_color, full: args.full };
+            let options = TextOptions {
+                color: printer.stdout_color,
+                full: args.full,
+            };
             printer.data(&plan::render::text::render(&plan, options));
         }
         PlanFormat::Json => printer.data(&plan::render::json::render(&plan)),
@@ -46,7 +49,10 @@ pub async fn run(args: &PlanArgs, printer: Printer) -> anyhow::Result<ExitCode> 
 
 /// Returns the resources a command works on: all of them, or the ones named with
 /// `--resource`. An unknown name is an error, so a typo never plans nothing silently.
-pub fn select_resources<'a>(inventory: &'a Inventory, names: &[String]) -> anyhow::Result<Vec<&'a ResourceDef>> {
+pub fn select_resources<'a>(
+    inventory: &'a Inventory,
+    names: &[String],
+) -> anyhow::Result<Vec<&'a ResourceDef>> {
     if names.is_empty() {
         return Ok(inventory.resources.iter().collect());
     }
@@ -54,15 +60,27 @@ pub fn select_resources<'a>(inventory: &'a Inventory, names: &[String]) -> anyho
         .iter()
         .map(|name| {
             inventory.resource(name).with_context(|| {
-                let known: Vec<&str> = inventory.resources.iter().map(|resource| resource.name.as_str()).collect();
-                format!("unknown resource `{name}`; the inventory declares `{}`", known.join("`, `"))
+                let known: Vec<&str> = inventory
+                    .resources
+                    .iter()
+                    .map(|resource| resource.name.as_str())
+                    .collect();
+                format!(
+                    "unknown resource `{name}`; the inventory declares `{}`",
+                    known.join("`, `")
+                )
             })
         })
         .collect()
 }
 
 /// Builds the plan of the selected resources from their current records.
-pub fn make_plan(inventory: &Inventory, selected: &[&ResourceDef], remote: &[RemoteSet], api_url: &str) -> Plan {
+pub fn make_plan(
+    inventory: &Inventory,
+    selected: &[&ResourceDef],
+    remote: &[RemoteSet],
+    api_url: &str,
+) -> Plan {
     let resources = selected
         .iter()
         .zip(remote)
@@ -103,7 +121,9 @@ pub fn sensitive_paths(inventory: &Inventory, resource: &str) -> Vec<Vec<String>
 pub fn save_plan(plan: &Plan, path: &Path) -> anyhow::Result<()> {
     let text = plan::render::json::render(plan);
     let temporary = path.with_extension("tmp");
-    std::fs::write(&temporary, text).with_context(|| format!("could not write `{}`", temporary.display()))?;
-    std::fs::rename(&temporary, path).with_context(|| format!("could not write `{}`", path.display()))?;
+    std::fs::write(&temporary, text)
+        .with_context(|| format!("could not write `{}`", temporary.display()))?;
+    std::fs::rename(&temporary, path)
+        .with_context(|| format!("could not write `{}`", path.display()))?;
     Ok(())
 }

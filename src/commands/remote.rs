@@ -46,16 +46,24 @@ pub fn sandbox_config(inventory: &Inventory) -> SandboxConfig {
 
 /// Connects to the API that `remote` names: the in-process sandbox, `--api-url`, or the
 /// Workspace's region.
-pub async fn connect(inventory: &Inventory, remote: &RemoteArgs, scope: Scope) -> anyhow::Result<Connection> {
+pub async fn connect(
+    inventory: &Inventory,
+    remote: &RemoteArgs,
+    scope: Scope,
+) -> anyhow::Result<Connection> {
     let workspace = &inventory.workspace;
     let (base_url, credentials, sandbox) = if remote.sandbox {
         let state_dir = inventory.root.join(SANDBOX_DIR);
         std::fs::create_dir_all(&state_dir)
             .with_context(|| format!("could not create `{}`", state_dir.display()))?;
         let listen = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-        let running = sandbox::start(sandbox_config(inventory), Some(state_dir.join("sandbox.json")), listen)
-            .await
-            .context("could not start the sandbox")?;
+        let running = sandbox::start(
+            sandbox_config(inventory),
+            Some(state_dir.join("sandbox.json")),
+            listen,
+        )
+        .await
+        .context("could not start the sandbox")?;
         let credentials = Credentials {
             client_id: sandbox::DEFAULT_CLIENT_ID.to_string(),
             client_secret: Secret::new(sandbox::DEFAULT_CLIENT_SECRET),
@@ -71,19 +79,31 @@ pub async fn connect(inventory: &Inventory, remote: &RemoteArgs, scope: Scope) -
     if let Some(limits) = workspace.policy.rate_limits {
         let minute = Duration::from_secs(60);
         if let Some(requests) = limits.token_requests_per_minute {
-            options.token_limit = RateLimit { requests, window: minute };
+            options.token_limit = RateLimit {
+                requests,
+                window: minute,
+            };
         }
         if let Some(requests) = limits.resource_requests_per_minute {
-            options.resource_limit = RateLimit { requests, window: minute };
+            options.resource_limit = RateLimit {
+                requests,
+                window: minute,
+            };
         }
     }
     let client = Client::new(options)?;
-    Ok(Connection { client: Arc::new(client), sandbox })
+    Ok(Connection {
+        client: Arc::new(client),
+        sandbox,
+    })
 }
 
 /// Reads the current records of each resource, concurrently within the client's pacing.
 /// Fails when any resource could not be read completely.
-pub async fn fetch(client: &Arc<Client>, resources: &[&ResourceDef]) -> anyhow::Result<Vec<RemoteSet>> {
+pub async fn fetch(
+    client: &Arc<Client>,
+    resources: &[&ResourceDef],
+) -> anyhow::Result<Vec<RemoteSet>> {
     let mut tasks = JoinSet::new();
     for (index, resource) in resources.iter().enumerate() {
         let client = Arc::clone(client);
@@ -91,10 +111,9 @@ pub async fn fetch(client: &Arc<Client>, resources: &[&ResourceDef]) -> anyhow::
         let resource_id = resource.resource_id.clone();
         let name = resource.name.clone();
         tasks.spawn(async move {
-            let result = client
-                .list(base, &resource_id)
-                .await
-                .with_context(|| format!("could not read the current records of resource `{name}`"));
+            let result = client.list(base, &resource_id).await.with_context(|| {
+                format!("could not read the current records of resource `{name}`")
+            });
             (index, result)
         });
     }
@@ -103,5 +122,8 @@ pub async fn fetch(client: &Arc<Client>, resources: &[&ResourceDef]) -> anyhow::
         let (index, result) = joined.context("a read task failed")?;
         sets[index] = Some(result?);
     }
-    Ok(sets.into_iter().map(|set| set.expect("every task reported")).collect())
+    Ok(sets
+        .into_iter()
+        .map(|set| set.expect("every task reported"))
+        .collect())
 }

@@ -13,11 +13,18 @@ use crate::sandbox::{self, SandboxConfig};
 pub async fn run(command: SandboxCommand, printer: Printer) -> anyhow::Result<ExitCode> {
     let SandboxCommand::Serve(args) = command;
     if !args.listen.ip().is_loopback() {
-        anyhow::bail!("the sandbox listens only on loopback addresses, such as 127.0.0.1; got {}", args.listen);
+        anyhow::bail!(
+            "the sandbox listens only on loopback addresses, such as 127.0.0.1; got {}",
+            args.listen
+        );
     }
     let mut config = match &args.config {
-        Some(path) => SandboxConfig::from_file(path)
-            .with_context(|| format!("could not read the sandbox configuration `{}`", path.display()))?,
+        Some(path) => SandboxConfig::from_file(path).with_context(|| {
+            format!(
+                "could not read the sandbox configuration `{}`",
+                path.display()
+            )
+        })?,
         None => SandboxConfig::default(),
     };
     if let Some(dir) = &args.inventory {
@@ -28,6 +35,8 @@ pub async fn run(command: SandboxCommand, printer: Printer) -> anyhow::Result<Ex
             config.declare(resource);
         }
     }
-    sandbox::serve(config, Some(args.state.clone()), args.listen).await.context("the sandbox stopped with an error")?;
+    sandbox::serve(config, Some(args.state.clone()), args.listen)
+        .await
+        .context("the sandbox stopped with an error")?;
     Ok(ExitCode::SUCCESS)
 }

@@ -27,7 +27,10 @@ pub async fn run(args: &TestArgs, printer: Printer) -> anyhow::Result<ExitCode> 
         connection.close().await;
         for (resource, set) in selected.iter().zip(fetched?) {
             let live = set.records.into_iter().filter(|record| !record.deleted);
-            remote_records.push((resource.name.clone(), live.map(|record| record.value).collect::<Vec<_>>()));
+            remote_records.push((
+                resource.name.clone(),
+                live.map(|record| record.value).collect::<Vec<_>>(),
+            ));
         }
     }
     let mut failing_tests = 0;
@@ -42,7 +45,13 @@ pub async fn run(args: &TestArgs, printer: Printer) -> anyhow::Result<ExitCode> 
         } else {
             inventory
                 .resource(&test.resource)
-                .map(|resource| resource.records.iter().map(|record| &record.value).collect())
+                .map(|resource| {
+                    resource
+                        .records
+                        .iter()
+                        .map(|record| &record.value)
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         let outcome = custom_tests::evaluate(test, &records);
@@ -72,5 +81,9 @@ pub async fn run(args: &TestArgs, printer: Printer) -> anyhow::Result<ExitCode> 
     let passed = inventory.custom_tests.len() - failing_tests;
     report.push_str(&format!("\n{passed} passed, {failing_tests} failed\n"));
     printer.data(&report);
-    Ok(if failing_tests > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if failing_tests > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

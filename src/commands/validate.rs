@@ -17,7 +17,11 @@ pub fn run(args: &ValidateArgs, printer: Printer) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     if args.format == crate::cli::DiagnosticFormat::Text {
-        let records: usize = inventory.resources.iter().map(|resource| resource.records.len()).sum();
+        let records: usize = inventory
+            .resources
+            .iter()
+            .map(|resource| resource.records.len())
+            .sum();
         printer.message(&format!(
             "The inventory is valid: {}, {}, {}.",
             plural(inventory.resources.len(), "resource"),

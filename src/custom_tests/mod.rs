@@ -17,17 +17,22 @@
 //!   `2026-05-05T02:00:00+02:00` equals `2026-05-05T00:00:00Z`. Other strings compare exactly.
 //! - Values of different JSON types are never equal, so `"8192"` is not `8192`. `atLeast`,
 //!   `atMost`, `greaterThan` and `lessThan` order numbers against numbers and timestamps against
-//!   timestamps. Any other value fails them, and the reason says why.
+//!   timestamps. Any other value fails them, and the reason explains why.
 //! - `contains` holds when a string value contains the operand string, or when an array value
 //!   has an element equal to the operand.
 //! - `isEmpty` holds for a missing field, null, `""`, `[]` and `{}`, and `isNotEmpty` is its
 //!   exact opposite.
 //! - A record fails with a reason naming every comparison that decided the failure, such as
 //!   `customProperties.memory is 4096, expected at least 8192`.
+//!
+//! [`unknown_fields`] finds fields that the resource's records cannot have, so that a misspelt
+//! `scope` field does not select no records and pass silently.
 
 pub mod eval;
+pub mod fields;
 pub mod rule;
 mod value;
 
 pub use eval::{Failure, TestOutcome, evaluate, passes};
+pub use fields::unknown_fields;
 pub use rule::{Comparison, CustomTest, FieldPath, Operator, Rule, RuleError};

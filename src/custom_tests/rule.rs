@@ -204,7 +204,8 @@ impl Operator {
 const OPERATOR_KEYWORDS: &str =
     "equals, notEquals, atLeast, atMost, greaterThan, lessThan, contains, isEmpty, isNotEmpty";
 
-/// A rule that is well-formed YAML but not a valid rule.
+/// Error for a rule document that parses but breaks the rule grammar. Each message names the
+/// key or field at fault.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum RuleError {
     #[error("rule is empty, expected one of all, any, not, or field with an operator")]

@@ -185,7 +185,10 @@ fn decode_diagnostic(node: &Node, tokens: &[String], message: &str) -> Diagnosti
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let missing = rest.split('`').next().unwrap_or("");
-        let span = node.pointer(tokens).map(|found| found.span).or(Some(node.span));
+        let span = node
+            .pointer(tokens)
+            .map(|found| found.span)
+            .or(Some(node.span));
         return Diagnostic::error(format!("missing required field `{missing}`"), span);
     }
     let value = node.pointer(tokens);
@@ -218,14 +221,19 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -
 pub fn header(node: &Node) -> Result<&str, Diagnostic> {
     let Value::Mapping(_) = node.value else {
         return Err(Diagnostic::error(
-            format!("expected a mapping with `apiVersion` and `kind`, found {}", node.describe()),
+            format!(
+                "expected a mapping with `apiVersion` and `kind`, found {}",
+                node.describe()
+            ),
             Some(node.span),
         )
         .with_help(ignore_help()));
     };
     let api_version = node.entry("apiVersion").ok_or_else(|| {
-        Diagnostic::error("missing `apiVersion`", Some(node.span))
-            .with_help(format!("add `apiVersion: {API_VERSION}`; {}", ignore_help()))
+        Diagnostic::error("missing `apiVersion`", Some(node.span)).with_help(format!(
+            "add `apiVersion: {API_VERSION}`; {}",
+            ignore_help()
+        ))
     })?;
     match &api_version.value.value {
         Value::String(version) if version == API_VERSION => {}
@@ -247,8 +255,10 @@ pub fn header(node: &Node) -> Result<&str, Diagnostic> {
         Value::String(name) if KINDS.contains(&name.as_str()) => Ok(name),
         _ => {
             let found = kind.value.describe();
-            let mut diagnostic =
-                Diagnostic::error(format!("unknown `kind`: found {found}"), Some(kind.value.span));
+            let mut diagnostic = Diagnostic::error(
+                format!("unknown `kind`: found {found}"),
+                Some(kind.value.span),
+            );
             let text = match &kind.value.value {
                 Value::String(name) => name.as_str(),
                 _ => "",
@@ -271,7 +281,9 @@ fn ignore_help() -> String {
 
 /// Returns the span of a document's `kind` value, or of the document.
 pub fn kind_span(node: &Node) -> Span {
-    node.entry("kind").map(|entry| entry.value.span).unwrap_or(node.span)
+    node.entry("kind")
+        .map(|entry| entry.value.span)
+        .unwrap_or(node.span)
 }
 
 #[cfg(test)]
@@ -288,7 +300,9 @@ mod tests {
 
     #[test]
     fn unknown_field_suggests_the_closest() {
-        let node = node("apiVersion: vanta-gitops/v1\nkind: Resource\nname: a\nbaseType: Secret\nresourceID: x\n");
+        let node = node(
+            "apiVersion: vanta-gitops/v1\nkind: Resource\nname: a\nbaseType: Secret\nresourceID: x\n",
+        );
         let error = decode::<Resource>(&node).unwrap_err();
         assert_eq!(error.message, "unknown field `resourceID`");
         assert_eq!(error.help.as_deref(), Some("did you mean `resourceId`?"));
@@ -299,17 +313,21 @@ mod tests {
     fn wrong_enum_value_points_at_value() {
         let node = node("name: a\nbaseType: Computer\nresourceId: x\n");
         let error = decode::<Resource>(&node).unwrap_err();
-        assert!(error.message.starts_with("invalid value for `baseType`"), "{}", error.message);
+        assert!(
+            error.message.starts_with("invalid value for `baseType`"),
+            "{}",
+            error.message
+        );
         assert_eq!(error.span.unwrap().line, 2);
         assert_eq!(error.span.unwrap().column, 11);
     }
 
     #[test]
     fn missing_kind_is_an_error() {
-        let node = node("apiVersion: vanta-gitops/v1\nname: a\n");
-        assert_eq!(header(&node).unwrap_err().message, "missing `kind`");
-        let node = node("apiVersion: vanta-gitops/v1\nkind: Record\n");
-        let error = header(&node).unwrap_err();
+        let without_kind = node("apiVersion: vanta-gitops/v1\nname: a\n");
+        assert_eq!(header(&without_kind).unwrap_err().message, "missing `kind`");
+        let misspelt = node("apiVersion: vanta-gitops/v1\nkind: Record\n");
+        let error = header(&misspelt).unwrap_err();
         assert_eq!(error.help.as_deref(), Some("did you mean `Records`?"));
     }
 }

@@ -61,7 +61,9 @@ pub fn load(root: &Path) -> Result<(Inventory, Diagnostics), LoadError> {
                 format!("no vanta-gitops documents found in `{}`", root.display()),
                 None,
             )
-            .with_help("check the inventory path; every `*.yaml` and `*.yml` file below it is read"),
+            .with_help(
+                "check the inventory path; every `*.yaml` and `*.yml` file below it is read",
+            ),
         );
     }
     loader.load_documents(documents);
@@ -80,7 +82,12 @@ struct ParsedFile {
 fn parse_file(root: &Path, path: &Path, id: FileId) -> ParsedFile {
     let display_path = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     let mut diagnostics = Diagnostics::default();
-    let file_span = Span { file: id, line: 1, column: 1, len: 1 };
+    let file_span = Span {
+        file: id,
+        line: 1,
+        column: 1,
+        len: 1,
+    };
     let empty = |diagnostics| ParsedFile {
         id,
         display_path: display_path.clone(),
@@ -100,19 +107,28 @@ fn parse_file(root: &Path, path: &Path, id: FileId) -> ParsedFile {
         }
         Ok(_) => {}
         Err(error) => {
-            diagnostics.push(Diagnostic::error(format!("could not read file: {error}"), Some(file_span)));
+            diagnostics.push(Diagnostic::error(
+                format!("could not read file: {error}"),
+                Some(file_span),
+            ));
             return empty(diagnostics);
         }
     }
     let text = match std::fs::read(path).map(String::from_utf8) {
         Ok(Ok(text)) => text,
         Ok(Err(error)) => {
-            let message = format!("file is not valid UTF-8 (invalid byte at offset {})", error.utf8_error().valid_up_to());
+            let message = format!(
+                "file is not valid UTF-8 (invalid byte at offset {})",
+                error.utf8_error().valid_up_to()
+            );
             diagnostics.push(Diagnostic::error(message, Some(file_span)));
             return empty(diagnostics);
         }
         Err(error) => {
-            diagnostics.push(Diagnostic::error(format!("could not read file: {error}"), Some(file_span)));
+            diagnostics.push(Diagnostic::error(
+                format!("could not read file: {error}"),
+                Some(file_span),
+            ));
             return empty(diagnostics);
         }
     };
@@ -124,7 +140,13 @@ fn parse_file(root: &Path, path: &Path, id: FileId) -> ParsedFile {
         .into_iter()
         .filter_map(|document| document.root)
         .collect();
-    ParsedFile { id, display_path, text, documents, diagnostics }
+    ParsedFile {
+        id,
+        display_path,
+        text,
+        documents,
+        diagnostics,
+    }
 }
 
 #[derive(Default)]
@@ -174,12 +196,16 @@ impl Loader {
             self.load_records(node, &mut seen_ids);
         }
         for resource in &mut self.inventory.resources {
-            resource.records.sort_by(|a, b| a.unique_id.cmp(&b.unique_id));
+            resource
+                .records
+                .sort_by(|a, b| a.unique_id.cmp(&b.unique_id));
         }
         for node in &custom_test_documents {
             self.load_custom_test(node);
         }
-        self.inventory.custom_tests.sort_by(|a, b| a.name.cmp(&b.name));
+        self.inventory
+            .custom_tests
+            .sort_by(|a, b| a.name.cmp(&b.name));
         self.check_workspace_references();
     }
 
@@ -188,11 +214,16 @@ impl Loader {
             Ok(resource) => resource,
             Err(diagnostic) => return self.diagnostics.push(diagnostic),
         };
-        let name_span = node.entry("name").map(|entry| entry.value.span).unwrap_or(node.span);
+        let name_span = node
+            .entry("name")
+            .map(|entry| entry.value.span)
+            .unwrap_or(node.span);
         if let Some(first) = self.inventory.resource(&resource.name) {
-            let diagnostic =
-                Diagnostic::error(format!("resource `{}` is declared twice", resource.name), Some(name_span))
-                    .with_related(first.span, "first declared here");
+            let diagnostic = Diagnostic::error(
+                format!("resource `{}` is declared twice", resource.name),
+                Some(name_span),
+            )
+            .with_related(first.span, "first declared here");
             return self.diagnostics.push(diagnostic);
         }
         if let Some(custom) = &resource.custom_properties
@@ -202,12 +233,18 @@ impl Loader {
             let message = format!("invalid JTD schema in `customProperties`: {error}");
             return self.diagnostics.push(Diagnostic::error(message, span));
         }
-        let schema_json = base::record_schema_json(resource.base_type, resource.custom_properties.as_ref());
+        let schema_json =
+            base::record_schema_json(resource.base_type, resource.custom_properties.as_ref());
         let schema = match jtd::Schema::from_json(&schema_json) {
             Ok(schema) => schema,
             Err(error) => {
-                let message = format!("could not build the record schema of `{}`: {error}", resource.name);
-                return self.diagnostics.push(Diagnostic::error(message, Some(name_span)));
+                let message = format!(
+                    "could not build the record schema of `{}`: {error}",
+                    resource.name
+                );
+                return self
+                    .diagnostics
+                    .push(Diagnostic::error(message, Some(name_span)));
             }
         };
         self.inventory.resources.push(ResourceDef {
@@ -226,20 +263,35 @@ impl Loader {
 
     fn resource_index(&mut self, node: &Node, field: &str) -> Option<usize> {
         let Some(entry) = node.entry(field) else {
-            let diagnostic = Diagnostic::error(format!("missing required field `{field}`"), Some(node.span));
+            let diagnostic =
+                Diagnostic::error(format!("missing required field `{field}`"), Some(node.span));
             self.diagnostics.push(diagnostic);
             return None;
         };
         let Value::String(name) = &entry.value.value else {
-            let message = format!("`{field}` must be a resource name, found {}", entry.value.describe());
-            self.diagnostics.push(Diagnostic::error(message, Some(entry.value.span)));
+            let message = format!(
+                "`{field}` must be a resource name, found {}",
+                entry.value.describe()
+            );
+            self.diagnostics
+                .push(Diagnostic::error(message, Some(entry.value.span)));
             return None;
         };
-        let index = self.inventory.resources.iter().position(|resource| &resource.name == name);
+        let index = self
+            .inventory
+            .resources
+            .iter()
+            .position(|resource| &resource.name == name);
         if index.is_none() {
-            let names = self.inventory.resources.iter().map(|resource| resource.name.as_str());
-            let mut diagnostic =
-                Diagnostic::error(format!("undeclared resource `{name}`"), Some(entry.value.span));
+            let names = self
+                .inventory
+                .resources
+                .iter()
+                .map(|resource| resource.name.as_str());
+            let mut diagnostic = Diagnostic::error(
+                format!("undeclared resource `{name}`"),
+                Some(entry.value.span),
+            );
             diagnostic = match document::did_you_mean(name, names) {
                 Some(suggestion) => diagnostic.with_help(format!("did you mean `{suggestion}`?")),
                 None => diagnostic.with_help("declare it with a `kind: Resource` document"),
@@ -251,9 +303,13 @@ impl Loader {
 
     fn load_records(&mut self, node: &Node, seen_ids: &mut HashMap<(usize, String), Span>) {
         for entry in node.entries().unwrap_or_default() {
-            if !["apiVersion", "kind", "resource", "defaults", "records"].contains(&entry.key.as_str()) {
-                let mut diagnostic =
-                    Diagnostic::error(format!("unknown field `{}`", entry.key), Some(entry.key_span));
+            if !["apiVersion", "kind", "resource", "defaults", "records"]
+                .contains(&entry.key.as_str())
+            {
+                let mut diagnostic = Diagnostic::error(
+                    format!("unknown field `{}`", entry.key),
+                    Some(entry.key_span),
+                );
                 let known = ["resource", "defaults", "records"].into_iter();
                 if let Some(suggestion) = document::did_you_mean(&entry.key, known) {
                     diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
@@ -261,28 +317,58 @@ impl Loader {
                 self.diagnostics.push(diagnostic);
             }
         }
-        let Some(index) = self.resource_index(node, "resource") else { return };
+        let Some(index) = self.resource_index(node, "resource") else {
+            return;
+        };
         let defaults = match node.entry("defaults") {
             None => &[][..],
-            Some(Entry { value: Node { value: Value::Mapping(entries), .. }, .. }) => entries.as_slice(),
+            Some(Entry {
+                value:
+                    Node {
+                        value: Value::Mapping(entries),
+                        ..
+                    },
+                ..
+            }) => entries.as_slice(),
             Some(entry) => {
-                let message = format!("`defaults` must be a mapping, found {}", entry.value.describe());
-                self.diagnostics.push(Diagnostic::error(message, Some(entry.value.span)));
+                let message = format!(
+                    "`defaults` must be a mapping, found {}",
+                    entry.value.describe()
+                );
+                self.diagnostics
+                    .push(Diagnostic::error(message, Some(entry.value.span)));
                 return;
             }
         };
         let records = match node.entry("records") {
-            Some(Entry { value: Node { value: Value::Sequence(items), .. }, .. }) => items.as_slice(),
-            Some(Entry { value: Node { value: Value::Null, .. }, .. }) => &[][..],
+            Some(Entry {
+                value:
+                    Node {
+                        value: Value::Sequence(items),
+                        ..
+                    },
+                ..
+            }) => items.as_slice(),
+            Some(Entry {
+                value: Node {
+                    value: Value::Null, ..
+                },
+                ..
+            }) => &[][..],
             Some(entry) => {
-                let message = format!("`records` must be a sequence, found {}", entry.value.describe());
-                self.diagnostics.push(Diagnostic::error(message, Some(entry.value.span)));
+                let message = format!(
+                    "`records` must be a sequence, found {}",
+                    entry.value.describe()
+                );
+                self.diagnostics
+                    .push(Diagnostic::error(message, Some(entry.value.span)));
                 return;
             }
             None => {
                 let message = "missing required field `records`";
                 let help = "write `records: []` to declare that the resource should be empty";
-                self.diagnostics.push(Diagnostic::error(message, Some(node.span)).with_help(help));
+                self.diagnostics
+                    .push(Diagnostic::error(message, Some(node.span)).with_help(help));
                 return;
             }
         };
@@ -295,14 +381,20 @@ impl Loader {
                 if let Some(first) = seen_ids.get(&key) {
                     let unique_span = record.pointer(&["uniqueId"]).map(|found| found.span);
                     let diagnostic = Diagnostic::error(
-                        format!("duplicate uniqueId `{}` in resource `{}`", desired.unique_id, self.inventory.resources[index].name),
+                        format!(
+                            "duplicate uniqueId `{}` in resource `{}`",
+                            desired.unique_id, self.inventory.resources[index].name
+                        ),
                         unique_span,
                     )
                     .with_related(*first, "first used here");
                     self.diagnostics.push(diagnostic);
                     continue;
                 }
-                let unique_span = record.pointer(&["uniqueId"]).map(|found| found.span).unwrap_or(record.span);
+                let unique_span = record
+                    .pointer(&["uniqueId"])
+                    .map(|found| found.span)
+                    .unwrap_or(record.span);
                 seen_ids.insert(key, unique_span);
                 self.inventory.resources[index].records.push(desired);
             }
@@ -312,18 +404,23 @@ impl Loader {
     /// Validates one record and converts it. Returns `None` when the record has errors.
     fn check_record(&mut self, index: usize, record: &Node) -> Option<DesiredRecord> {
         let resource = &self.inventory.resources[index];
-        let options = jtd::ValidationOptions { max_depth: Some(MAX_REF_DEPTH), max_errors: None };
+        let options = jtd::ValidationOptions {
+            max_depth: Some(MAX_REF_DEPTH),
+            max_errors: None,
+        };
         let errors = match jtd::validate(&resource.schema, record, &options) {
             Ok(errors) => errors,
             Err(_) => {
                 let message = "the record's schema nests `ref`s too deeply to validate";
-                self.diagnostics.push(Diagnostic::error(message, Some(record.span)));
+                self.diagnostics
+                    .push(Diagnostic::error(message, Some(record.span)));
                 return None;
             }
         };
         let had_errors = !errors.is_empty();
         for error in &errors {
-            let diagnostic = crate::inventory::messages::jtd_diagnostic(record, &resource.schema, error);
+            let diagnostic =
+                crate::inventory::messages::jtd_diagnostic(record, &resource.schema, error);
             self.diagnostics.push(diagnostic);
         }
         if had_errors {
@@ -333,8 +430,15 @@ impl Loader {
         let errors = rules::check(resource.base_type, &value);
         let warnings = rules::check_external_url(&value);
         let blocked = !errors.is_empty();
-        for (violation, is_error) in errors.into_iter().map(|v| (v, true)).chain(warnings.into_iter().map(|v| (v, false))) {
-            let span = record.pointer(&violation.instance_path).map(|found| found.span).or(Some(record.span));
+        for (violation, is_error) in errors
+            .into_iter()
+            .map(|v| (v, true))
+            .chain(warnings.into_iter().map(|v| (v, false)))
+        {
+            let span = record
+                .pointer(&violation.instance_path)
+                .map(|found| found.span)
+                .or(Some(record.span));
             self.diagnostics.push(if is_error {
                 Diagnostic::error(violation.message, span)
             } else {
@@ -345,7 +449,11 @@ impl Loader {
             return None;
         }
         let unique_id = value.get("uniqueId")?.as_str()?.to_string();
-        Some(DesiredRecord { unique_id, value, span: record.span })
+        Some(DesiredRecord {
+            unique_id,
+            value,
+            span: record.span,
+        })
     }
 
     fn load_custom_test(&mut self, node: &Node) {
@@ -354,7 +462,12 @@ impl Loader {
         }
         match document::decode::<CustomTest>(node) {
             Ok(test) => {
-                if self.inventory.custom_tests.iter().any(|other| other.name == test.name) {
+                if self
+                    .inventory
+                    .custom_tests
+                    .iter()
+                    .any(|other| other.name == test.name)
+                {
                     let span = node.entry("name").map(|entry| entry.value.span);
                     let message = format!("CustomTest `{}` is declared twice", test.name);
                     self.diagnostics.push(Diagnostic::error(message, span));
@@ -374,7 +487,12 @@ impl Loader {
             .protected
             .iter()
             .map(|entry| entry.resource.as_str())
-            .chain(workspace.sensitive.iter().map(|entry| entry.resource.as_str()))
+            .chain(
+                workspace
+                    .sensitive
+                    .iter()
+                    .map(|entry| entry.resource.as_str()),
+            )
             .collect();
         let mut missing = Vec::new();
         for name in names {
@@ -383,7 +501,9 @@ impl Loader {
             }
         }
         for name in missing {
-            let message = format!("the workspace names undeclared resource `{name}` in `protected` or `sensitive`");
+            let message = format!(
+                "the workspace names undeclared resource `{name}` in `protected` or `sensitive`"
+            );
             self.diagnostics.push(Diagnostic::error(message, None));
         }
     }
@@ -396,8 +516,13 @@ fn merge_defaults(defaults: &[Entry], record: &Node) -> Option<Node> {
     if defaults.is_empty() {
         return None;
     }
-    let Value::Mapping(entries) = &record.value else { return None };
-    Some(Node { value: Value::Mapping(merge_entries(defaults, entries)), span: record.span })
+    let Value::Mapping(entries) = &record.value else {
+        return None;
+    };
+    Some(Node {
+        value: Value::Mapping(merge_entries(defaults, entries)),
+        span: record.span,
+    })
 }
 
 fn merge_entries(defaults: &[Entry], entries: &[Entry]) -> Vec<Entry> {

@@ -17,9 +17,13 @@ pub fn jtd_diagnostic(record: &Node, schema: &Schema, error: &ValidationError) -
     let value_span = value.map(|node| node.span).or(Some(record.span));
     match &error.kind {
         ErrorKind::Type { expected } => {
-            let found = value.map(Node::describe).unwrap_or_else(|| "nothing".to_string());
-            let message =
-                format!("invalid value for `{field}`: expected {}, found {found}", type_phrase(*expected));
+            let found = value
+                .map(Node::describe)
+                .unwrap_or_else(|| "nothing".to_string());
+            let message = format!(
+                "invalid value for `{field}`: expected {}, found {found}",
+                type_phrase(*expected)
+            );
             let diagnostic = Diagnostic::error(message, value_span);
             match type_help(*expected, value) {
                 Some(help) => diagnostic.with_help(help),
@@ -43,11 +47,17 @@ pub fn jtd_diagnostic(record: &Node, schema: &Schema, error: &ValidationError) -
             }
         }
         ErrorKind::NotArray => Diagnostic::error(
-            format!("invalid value for `{field}`: expected a sequence, found {}", describe(value)),
+            format!(
+                "invalid value for `{field}`: expected a sequence, found {}",
+                describe(value)
+            ),
             value_span,
         ),
         ErrorKind::NotObject => Diagnostic::error(
-            format!("invalid value for `{field}`: expected a mapping, found {}", describe(value)),
+            format!(
+                "invalid value for `{field}`: expected a mapping, found {}",
+                describe(value)
+            ),
             value_span,
         ),
         ErrorKind::MissingProperty { name } => {
@@ -59,7 +69,8 @@ pub fn jtd_diagnostic(record: &Node, schema: &Schema, error: &ValidationError) -
             let mut key_path = path.clone();
             key_path.push(name.clone());
             let span = record.key_span_at(&key_path).or(value_span);
-            let diagnostic = Diagnostic::error(format!("unknown field `{}`", join(&field, name)), span);
+            let diagnostic =
+                Diagnostic::error(format!("unknown field `{}`", join(&field, name)), span);
             let known = known_properties(schema, &error.schema_path);
             if name == "customProperties" && path.is_empty() {
                 return diagnostic.with_help(
@@ -79,11 +90,17 @@ pub fn jtd_diagnostic(record: &Node, schema: &Schema, error: &ValidationError) -
 }
 
 fn describe(value: Option<&Node>) -> String {
-    value.map(Node::describe).unwrap_or_else(|| "nothing".to_string())
+    value
+        .map(Node::describe)
+        .unwrap_or_else(|| "nothing".to_string())
 }
 
 fn join(parent: &str, name: &str) -> String {
-    if parent.is_empty() { name.to_string() } else { format!("{parent}.{name}") }
+    if parent.is_empty() {
+        name.to_string()
+    } else {
+        format!("{parent}.{name}")
+    }
 }
 
 /// Writes an instance path as a field path: `applications[2].name`.
@@ -127,9 +144,10 @@ fn type_help(expected: TypeName, value: Option<&Node>) -> Option<String> {
         (TypeName::String, Value::Bool(flag)) => {
             Some(format!("quote the value to keep it as text: \"{flag}\""))
         }
-        (TypeName::Timestamp, Value::String(text)) if !text.contains('T') => {
-            Some("a timestamp needs a date, a time and an offset, such as `2026-05-05T00:00:00Z`".to_string())
-        }
+        (TypeName::Timestamp, Value::String(text)) if !text.contains('T') => Some(
+            "a timestamp needs a date, a time and an offset, such as `2026-05-05T00:00:00Z`"
+                .to_string(),
+        ),
         (TypeName::Timestamp, _) | (TypeName::Boolean, _) => None,
         (_, Value::String(text)) if expected.integer_range().is_some() => Some(format!(
             "write the number without quotes, underscores or a sign prefix, such as {}",
@@ -141,11 +159,17 @@ fn type_help(expected: TypeName, value: Option<&Node>) -> Option<String> {
 
 /// Returns the property names of the properties-form schema at a schema path.
 fn known_properties(root: &Schema, schema_path: &[String]) -> Vec<String> {
-    let Some(schema) = schema_at(root, schema_path) else { return Vec::new() };
+    let Some(schema) = schema_at(root, schema_path) else {
+        return Vec::new();
+    };
     match &schema.form {
-        Form::Properties { required, optional, .. } => {
-            required.iter().chain(optional).map(|(name, _)| name.clone()).collect()
-        }
+        Form::Properties {
+            required, optional, ..
+        } => required
+            .iter()
+            .chain(optional)
+            .map(|(name, _)| name.clone())
+            .collect(),
         _ => Vec::new(),
     }
 }

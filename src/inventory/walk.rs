@@ -54,7 +54,14 @@ mod tests {
     fn skips_hidden_folders_and_ignored_files() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        for path in ["a.yaml", "b.yml", "c.txt", ".hidden/d.yaml", "sub/e.yaml", "sub/skip.yaml"] {
+        for path in [
+            "a.yaml",
+            "b.yml",
+            "c.txt",
+            ".hidden/d.yaml",
+            "sub/e.yaml",
+            "sub/skip.yaml",
+        ] {
             let path = root.join(path);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, "x: 1\n").unwrap();
@@ -63,7 +70,12 @@ mod tests {
         let files: Vec<_> = find_yaml_files(root)
             .unwrap()
             .into_iter()
-            .map(|path| path.strip_prefix(root).unwrap().to_string_lossy().into_owned())
+            .map(|path| {
+                path.strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
             .collect();
         assert_eq!(files, ["a.yaml", "b.yml", "sub/e.yaml"]);
     }

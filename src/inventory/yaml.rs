@@ -78,9 +78,10 @@ impl Node {
         let (last, parent) = tokens.split_last()?;
         let parent = self.pointer(parent)?;
         match &parent.value {
-            Value::Mapping(entries) => {
-                entries.iter().find(|entry| entry.key == last.as_ref()).map(|entry| entry.key_span)
-            }
+            Value::Mapping(entries) => entries
+                .iter()
+                .find(|entry| entry.key == last.as_ref())
+                .map(|entry| entry.key_span),
             _ => parent.pointer(&[last]).map(|node| node.span),
         }
     }
@@ -108,7 +109,10 @@ impl Node {
             Value::String(text) => serde_json::Value::String(text.clone()),
             Value::Sequence(items) => items.iter().map(Node::to_json).collect(),
             Value::Mapping(entries) => serde_json::Value::Object(
-                entries.iter().map(|entry| (entry.key.clone(), entry.value.to_json())).collect(),
+                entries
+                    .iter()
+                    .map(|entry| (entry.key.clone(), entry.value.to_json()))
+                    .collect(),
             ),
         }
     }
@@ -133,7 +137,11 @@ fn number_to_json(text: &str) -> serde_json::Value {
     if let Ok(value) = digits.parse::<u64>() {
         return value.into();
     }
-    match digits.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
+    match digits
+        .parse::<f64>()
+        .ok()
+        .and_then(serde_json::Number::from_f64)
+    {
         Some(number) => serde_json::Value::Number(number),
         None => serde_json::Value::String(text.to_string()),
     }
@@ -181,7 +189,10 @@ impl crate::schema::jtd::Instance for Node {
     }
 
     fn keys(&self) -> impl Iterator<Item = &str> {
-        self.entries().unwrap_or_default().iter().map(|entry| entry.key.as_str())
+        self.entries()
+            .unwrap_or_default()
+            .iter()
+            .map(|entry| entry.key.as_str())
     }
 }
 
@@ -196,7 +207,12 @@ pub struct Document {
 /// Parses every document of a file. Problems go into `diagnostics`; a document with a problem
 /// is still returned when its structure could be read, so later checks can report more.
 pub fn parse(text: &str, file: FileId, diagnostics: &mut Diagnostics) -> Vec<Document> {
-    let mut builder = Builder { file, diagnostics, documents: Vec::new(), stack: Vec::new() };
+    let mut builder = Builder {
+        file,
+        diagnostics,
+        documents: Vec::new(),
+        stack: Vec::new(),
+    };
     let mut parser = Parser::new_from_str(text);
     loop {
         match parser.next_token() {
@@ -210,7 +226,9 @@ pub fn parse(text: &str, file: FileId, diagnostics: &mut Diagnostics) -> Vec<Doc
             Err(error) => {
                 let span = builder.span(error.marker(), 1);
                 let message = format!("invalid YAML: {}", error.info());
-                builder.diagnostics.push(Diagnostic::error(message, Some(span)));
+                builder
+                    .diagnostics
+                    .push(Diagnostic::error(message, Some(span)));
                 break;
             }
         }
@@ -220,8 +238,15 @@ pub fn parse(text: &str, file: FileId, diagnostics: &mut Diagnostics) -> Vec<Doc
 
 /// A collection that is still being read.
 enum Open {
-    Sequence { items: Vec<Node>, span: Span },
-    Mapping { entries: Vec<Entry>, pending_key: Option<(String, Span)>, span: Span },
+    Sequence {
+        items: Vec<Node>,
+        span: Span,
+    },
+    Mapping {
+        entries: Vec<Entry>,
+        pending_key: Option<(String, Span)>,
+        span: Span,
+    },
 }
 
 struct Builder<'a> {
@@ -251,8 +276,11 @@ impl Builder<'_> {
             }
             Event::Alias(_) => {
                 let span = self.span(&marker, 1);
-                return Err(Diagnostic::error("YAML aliases are not supported", Some(span))
-                    .with_help("write the value out in full; aliases can hide or multiply data"));
+                return Err(
+                    Diagnostic::error("YAML aliases are not supported", Some(span)).with_help(
+                        "write the value out in full; aliases can hide or multiply data",
+                    ),
+                );
             }
             Event::Scalar(text, style, anchor, tag) => {
                 let span = self.span(&marker, scalar_width(&text, style));
@@ -278,19 +306,28 @@ impl Builder<'_> {
                     ));
                 }
                 self.stack.push(if is_sequence {
-                    Open::Sequence { items: Vec::new(), span }
+                    Open::Sequence {
+                        items: Vec::new(),
+                        span,
+                    }
                 } else {
-                    Open::Mapping { entries: Vec::new(), pending_key: None, span }
+                    Open::Mapping {
+                        entries: Vec::new(),
+                        pending_key: None,
+                        span,
+                    }
                 });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let node = match self.stack.pop() {
-                    Some(Open::Sequence { items, span }) => {
-                        Node { value: Value::Sequence(items), span }
-                    }
-                    Some(Open::Mapping { entries, span, .. }) => {
-                        Node { value: Value::Mapping(entries), span }
-                    }
+                    Some(Open::Sequence { items, span }) => Node {
+                        value: Value::Sequence(items),
+                        span,
+                    },
+                    Some(Open::Mapping { entries, span, .. }) => Node {
+                        value: Value::Mapping(entries),
+                        span,
+                    },
                     None => return Ok(()),
                 };
                 self.add(node)?;
@@ -309,7 +346,8 @@ impl Builder<'_> {
     fn unsupported_tag(&mut self, tag: &str, span: Span) {
         let message = format!("YAML tag `{tag}` is not supported");
         let help = "remove the tag; quote a value to make it a string";
-        self.diagnostics.push(Diagnostic::error(message, Some(span)).with_help(help));
+        self.diagnostics
+            .push(Diagnostic::error(message, Some(span)).with_help(help));
     }
 
     fn scalar_value(
@@ -335,7 +373,8 @@ impl Builder<'_> {
                 let help = format!(
                     "quote it (\"{text}\") to keep it as text, or write it as a plain decimal number"
                 );
-                self.diagnostics.push(Diagnostic::error(message, Some(span)).with_help(help));
+                self.diagnostics
+                    .push(Diagnostic::error(message, Some(span)).with_help(help));
                 Value::String(text)
             }
         }
@@ -353,7 +392,11 @@ impl Builder<'_> {
                 }
             }
             Some(Open::Sequence { items, .. }) => items.push(node),
-            Some(Open::Mapping { entries, pending_key, .. }) => match pending_key.take() {
+            Some(Open::Mapping {
+                entries,
+                pending_key,
+                ..
+            }) => match pending_key.take() {
                 None => {
                     let key = match node.value {
                         Value::String(key) => key,
@@ -369,22 +412,30 @@ impl Builder<'_> {
                     };
                     if key == "<<" {
                         self.diagnostics.push(
-                            Diagnostic::error("YAML merge keys (`<<`) are not supported", Some(node.span))
-                                .with_help("write the merged keys out in full"),
+                            Diagnostic::error(
+                                "YAML merge keys (`<<`) are not supported",
+                                Some(node.span),
+                            )
+                            .with_help("write the merged keys out in full"),
                         );
                     }
                     if let Some(first) = entries.iter().find(|entry| entry.key == key) {
-                        let diagnostic = Diagnostic::error(format!("duplicate key `{key}`"), Some(node.span))
-                            .with_label("duplicate key")
-                            .with_related(first.key_span, "first defined here")
-                            .with_help("remove one of them; YAML does not allow a key twice");
+                        let diagnostic =
+                            Diagnostic::error(format!("duplicate key `{key}`"), Some(node.span))
+                                .with_label("duplicate key")
+                                .with_related(first.key_span, "first defined here")
+                                .with_help("remove one of them; YAML does not allow a key twice");
                         self.diagnostics.push(diagnostic);
                     }
                     *pending_key = Some((key, node.span));
                 }
                 Some((key, key_span)) => {
                     if !entries.iter().any(|entry| entry.key == key) {
-                        entries.push(Entry { key, key_span, value: node });
+                        entries.push(Entry {
+                            key,
+                            key_span,
+                            value: node,
+                        });
                     }
                 }
             },
@@ -469,13 +520,22 @@ mod tests {
     fn root(text: &str) -> Node {
         let (documents, diagnostics) = load(text);
         assert!(!diagnostics.has_errors(), "{diagnostics:?}");
-        documents.into_iter().next().and_then(|document| document.root).expect("a root node")
+        documents
+            .into_iter()
+            .next()
+            .and_then(|document| document.root)
+            .expect("a root node")
     }
 
     #[test]
     fn core_schema_keeps_yaml_1_1_booleans_as_strings() {
         let node = root("a: NO\nb: yes\nc: on\nd: true\ne: N\n");
-        let values: Vec<_> = node.entries().unwrap().iter().map(|e| e.value.value.clone()).collect();
+        let values: Vec<_> = node
+            .entries()
+            .unwrap()
+            .iter()
+            .map(|e| e.value.value.clone())
+            .collect();
         assert_eq!(values[0], Value::String("NO".into()));
         assert_eq!(values[1], Value::String("yes".into()));
         assert_eq!(values[2], Value::String("on".into()));
@@ -486,10 +546,22 @@ mod tests {
     #[test]
     fn numbers_keep_their_text() {
         let node = root("a: 1.10\nb: 9007199254740993\nc: 1_000\nd: '0012'\n");
-        assert_eq!(node.pointer(&["a"]).unwrap().value, Value::Number("1.10".into()));
-        assert_eq!(node.pointer(&["b"]).unwrap().to_json(), serde_json::json!(9007199254740993u64));
-        assert_eq!(node.pointer(&["c"]).unwrap().value, Value::String("1_000".into()));
-        assert_eq!(node.pointer(&["d"]).unwrap().value, Value::String("0012".into()));
+        assert_eq!(
+            node.pointer(&["a"]).unwrap().value,
+            Value::Number("1.10".into())
+        );
+        assert_eq!(
+            node.pointer(&["b"]).unwrap().to_json(),
+            serde_json::json!(9007199254740993u64)
+        );
+        assert_eq!(
+            node.pointer(&["c"]).unwrap().value,
+            Value::String("1_000".into())
+        );
+        assert_eq!(
+            node.pointer(&["d"]).unwrap().value,
+            Value::String("0012".into())
+        );
     }
 
     #[test]
@@ -497,7 +569,12 @@ mod tests {
         for text in ["id: 0012\n", "id: 0x10\n", "id: -0o17\n"] {
             let (_, diagnostics) = load(text);
             assert_eq!(diagnostics.error_count(), 1, "{text}");
-            assert!(diagnostics.items()[0].message.starts_with("ambiguous number"), "{text}");
+            assert!(
+                diagnostics.items()[0]
+                    .message
+                    .starts_with("ambiguous number"),
+                "{text}"
+            );
             assert_eq!(diagnostics.items()[0].span.unwrap().column, 5);
         }
     }
@@ -514,8 +591,15 @@ mod tests {
     #[test]
     fn aliases_are_rejected() {
         let (_, diagnostics) = load("a: &x [1, 2]\nb: *x\n");
-        let messages: Vec<_> = diagnostics.items().iter().map(|d| d.message.as_str()).collect();
-        assert!(messages.contains(&"YAML aliases are not supported"), "{messages:?}");
+        let messages: Vec<_> = diagnostics
+            .items()
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect();
+        assert!(
+            messages.contains(&"YAML aliases are not supported"),
+            "{messages:?}"
+        );
     }
 
     #[test]
@@ -526,7 +610,9 @@ mod tests {
         assert_eq!(diagnostics.error_count(), 1);
         assert!(diagnostics.items()[0].message.contains("recursion limit"));
 
-        let block: String = (0..100).map(|depth| format!("{}- \n", "  ".repeat(depth))).collect();
+        let block: String = (0..100)
+            .map(|depth| format!("{}- \n", "  ".repeat(depth)))
+            .collect();
         let (_, diagnostics) = load(&block);
         let message = &diagnostics.items()[0].message;
         assert!(message.contains("deeper than the limit of 64"), "{message}");
@@ -536,7 +622,10 @@ mod tests {
     fn positions_are_one_based() {
         let node = root("records:\n  - email: a@example.com\n");
         let email = node.pointer(&["records", "0", "email"]).unwrap();
-        assert_eq!((email.span.line, email.span.column, email.span.len), (2, 12, 13));
+        assert_eq!(
+            (email.span.line, email.span.column, email.span.len),
+            (2, 12, 13)
+        );
         let key = node.key_span_at(&["records", "0", "email"]).unwrap();
         assert_eq!((key.line, key.column), (2, 5));
     }

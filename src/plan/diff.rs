@@ -50,7 +50,11 @@ pub fn build(input: &PlanInput<'_>) -> Plan {
     for resource in &input.resources {
         let plan = plan_resource(resource, input.sources, &mut warnings);
         summary.add_counts(plan.summary);
-        for test in input.custom_tests.iter().filter(|test| test.resource == resource.name) {
+        for test in input
+            .custom_tests
+            .iter()
+            .filter(|test| test.resource == resource.name)
+        {
             custom_tests.push(test_impact(test, resource));
         }
         resources.push(plan);
@@ -101,7 +105,11 @@ pub fn plan_resource(
         .iter()
         .map(|record| (record, normalized(&record.value, schema)))
         .collect();
-    let remote_live = resource.remote.iter().filter(|record| !record.deleted).count();
+    let remote_live = resource
+        .remote
+        .iter()
+        .filter(|record| !record.deleted)
+        .count();
     let remote_digest = remote_set_digest(&remote_normal);
     let desired_normal: Vec<(&DesiredRecord, Value)> = resource
         .desired
@@ -155,14 +163,20 @@ pub fn plan_resource(
             unchanged: fields.unchanged,
         });
     }
-    let desired_ids: std::collections::HashSet<&str> =
-        resource.desired.iter().map(|record| record.unique_id.as_str()).collect();
+    let desired_ids: std::collections::HashSet<&str> = resource
+        .desired
+        .iter()
+        .map(|record| record.unique_id.as_str())
+        .collect();
     for (remote, value) in &remote_normal {
         if remote.deleted || desired_ids.contains(remote.unique_id.as_str()) {
             continue;
         }
-        let action =
-            if resource.base_type.soft_deletes() { Action::Deactivate } else { Action::Delete };
+        let action = if resource.base_type.soft_deletes() {
+            Action::Deactivate
+        } else {
+            Action::Delete
+        };
         let mut fields = FieldDiff::new(&resource.sensitive, schema);
         fields.walk(&mut Vec::new(), Some(value), None, Some(schema));
         changes.push(RecordChange {
@@ -193,20 +207,31 @@ fn normalized(value: &Value, schema: &Schema) -> Value {
 
 /// Computes the digest of a resource's current records, as the plan records it.
 pub fn remote_digest(records: &[RemoteRecord], schema: &Schema) -> String {
-    let normal: Vec<(&RemoteRecord, Value)> =
-        records.iter().map(|record| (record, normalized(&record.value, schema))).collect();
+    let normal: Vec<(&RemoteRecord, Value)> = records
+        .iter()
+        .map(|record| (record, normalized(&record.value, schema)))
+        .collect();
     remote_set_digest(&normal)
 }
 
 fn remote_set_digest(records: &[(&RemoteRecord, Value)]) -> String {
     let mut entries: Vec<(&str, bool, String)> = records
         .iter()
-        .map(|(record, value)| (record.unique_id.as_str(), record.deleted, canonical_json(value)))
+        .map(|(record, value)| {
+            (
+                record.unique_id.as_str(),
+                record.deleted,
+                canonical_json(value),
+            )
+        })
         .collect();
     entries.sort();
     let mut text = String::new();
     for (id, deleted, json) in entries {
-        text.push_str(&format!("{}\t{deleted}\t{json}\n", Value::String(id.to_string())));
+        text.push_str(&format!(
+            "{}\t{deleted}\t{json}\n",
+            Value::String(id.to_string())
+        ));
     }
     sha256(text.as_bytes())
 }
@@ -234,7 +259,12 @@ struct FieldDiff<'a> {
 
 impl<'a> FieldDiff<'a> {
     fn new(sensitive: &'a [Vec<String>], root: &'a Schema) -> FieldDiff<'a> {
-        FieldDiff { sensitive, root, changed: Vec::new(), unchanged: Vec::new() }
+        FieldDiff {
+            sensitive,
+            root,
+            changed: Vec::new(),
+            unchanged: Vec::new(),
+        }
     }
 
     fn walk(
@@ -252,7 +282,10 @@ impl<'a> FieldDiff<'a> {
         let descend = both_objects_or_one
             && !self.is_sensitive(path)
             && schema.is_none_or(|schema| {
-                matches!(schema.form, Form::Properties { .. } | Form::Values(_) | Form::Empty)
+                matches!(
+                    schema.form,
+                    Form::Properties { .. } | Form::Values(_) | Form::Empty
+                )
             });
         if !descend {
             self.leaf(path, before, after);
@@ -263,7 +296,12 @@ impl<'a> FieldDiff<'a> {
         let after_members = after.and_then(Value::as_object).unwrap_or(&empty);
         for (name, member_schema) in self.member_order(schema, before_members, after_members) {
             path.push(name.clone());
-            self.walk(path, before_members.get(&name), after_members.get(&name), member_schema);
+            self.walk(
+                path,
+                before_members.get(&name),
+                after_members.get(&name),
+                member_schema,
+            );
             path.pop();
         }
     }
@@ -288,7 +326,13 @@ impl<'a> FieldDiff<'a> {
         after: &serde_json::Map<String, Value>,
     ) -> Vec<(String, Option<&'a Schema>)> {
         let mut order: Vec<(String, Option<&'a Schema>)> = Vec::new();
-        if let Some(Schema { form: Form::Properties { required, optional, .. }, .. }) = schema {
+        if let Some(Schema {
+            form: Form::Properties {
+                required, optional, ..
+            },
+            ..
+        }) = schema
+        {
             for (name, property) in required.iter().chain(optional) {
                 if before.contains_key(name) || after.contains_key(name) {
                     order.push((name.clone(), Some(property)));
@@ -296,7 +340,10 @@ impl<'a> FieldDiff<'a> {
             }
         }
         let values_schema = match schema {
-            Some(Schema { form: Form::Values(inner), .. }) => Some(inner.as_ref()),
+            Some(Schema {
+                form: Form::Values(inner),
+                ..
+            }) => Some(inner.as_ref()),
             _ => None,
         };
         let mut extra: Vec<&String> = before
@@ -311,13 +358,21 @@ impl<'a> FieldDiff<'a> {
     }
 
     fn is_sensitive(&self, path: &[String]) -> bool {
-        self.sensitive.iter().any(|sensitive| path.starts_with(sensitive))
+        self.sensitive
+            .iter()
+            .any(|sensitive| path.starts_with(sensitive))
     }
 
     fn leaf(&mut self, path: &[String], before: Option<&Value>, after: Option<&Value>) {
         let sensitive = self.is_sensitive(path);
         let mask = |value: Option<&Value>| {
-            value.map(|value| if sensitive { Value::String(SENSITIVE.to_string()) } else { value.clone() })
+            value.map(|value| {
+                if sensitive {
+                    Value::String(SENSITIVE.to_string())
+                } else {
+                    value.clone()
+                }
+            })
         };
         let change = FieldChange {
             path: path.to_vec(),
@@ -336,10 +391,17 @@ impl<'a> FieldDiff<'a> {
 /// Warns about desired emails that differ only in case, from each other or from Vanta's copy:
 /// the comparison is exact, so such a pair is two people or a perpetual diff.
 fn email_case_warnings(resource: &ResourceInput<'_>, warnings: &mut Vec<String>) {
-    let email = |value: &Value| value.get("email").and_then(Value::as_str).map(str::to_string);
+    let email = |value: &Value| {
+        value
+            .get("email")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
     let mut seen: HashMap<String, (String, String)> = HashMap::new();
     for record in resource.desired {
-        let Some(address) = email(&record.value) else { continue };
+        let Some(address) = email(&record.value) else {
+            continue;
+        };
         let key = address.to_lowercase();
         match seen.get(&key) {
             Some((other_id, other)) if *other != address => warnings.push(format!(
@@ -352,12 +414,17 @@ fn email_case_warnings(resource: &ResourceInput<'_>, warnings: &mut Vec<String>)
             }
         }
     }
-    let remote: HashMap<&str, &Value> =
-        resource.remote.iter().map(|record| (record.unique_id.as_str(), &record.value)).collect();
+    let remote: HashMap<&str, &Value> = resource
+        .remote
+        .iter()
+        .map(|record| (record.unique_id.as_str(), &record.value))
+        .collect();
     for record in resource.desired {
         let (Some(desired), Some(current)) = (
             email(&record.value),
-            remote.get(record.unique_id.as_str()).and_then(|value| email(value)),
+            remote
+                .get(record.unique_id.as_str())
+                .and_then(|value| email(value)),
         ) else {
             continue;
         };
@@ -371,13 +438,29 @@ fn email_case_warnings(resource: &ResourceInput<'_>, warnings: &mut Vec<String>)
 }
 
 fn test_impact(test: &CustomTest, resource: &ResourceInput<'_>) -> TestImpact {
-    let live: Vec<&Value> =
-        resource.remote.iter().filter(|record| !record.deleted).map(|record| &record.value).collect();
-    let desired: Vec<&Value> = resource.desired.iter().map(|record| &record.value).collect();
+    let live: Vec<&Value> = resource
+        .remote
+        .iter()
+        .filter(|record| !record.deleted)
+        .map(|record| &record.value)
+        .collect();
+    let desired: Vec<&Value> = resource
+        .desired
+        .iter()
+        .map(|record| &record.value)
+        .collect();
     let before = custom_tests::evaluate(test, &live);
-    let after = if resource.managed { custom_tests::evaluate(test, &desired) } else { before.clone() };
+    let after = if resource.managed {
+        custom_tests::evaluate(test, &desired)
+    } else {
+        before.clone()
+    };
     let ids = |outcome: &custom_tests::TestOutcome| {
-        let mut ids: Vec<String> = outcome.failing.iter().map(|failure| failure.unique_id.clone()).collect();
+        let mut ids: Vec<String> = outcome
+            .failing
+            .iter()
+            .map(|failure| failure.unique_id.clone())
+            .collect();
         ids.sort();
         ids
     };

@@ -179,5 +179,9 @@ impl TestImpact {
 }
 
 fn outcome(failing: &[String]) -> &'static str {
-    if failing.is_empty() { "passing" } else { "failing" }
+    if failing.is_empty() {
+        "passing"
+    } else {
+        "failing"
+    }
 }

@@ -21,7 +21,9 @@ use crate::schema::jtd::{Form, Schema, TypeName};
 /// Normalises a record in place against its schema. `root` is the schema that holds the
 /// definitions `ref`s point to.
 pub fn normalize(value: &mut Value, schema: &Schema, root: &Schema) {
-    let Some(schema) = resolve(schema, root) else { return };
+    let Some(schema) = resolve(schema, root) else {
+        return;
+    };
     match (&schema.form, value) {
         (Form::Type(TypeName::Timestamp), Value::String(text)) => {
             if let Some(normal) = normalize_timestamp(text) {
@@ -46,7 +48,12 @@ pub fn normalize(value: &mut Value, schema: &Schema, root: &Schema) {
                 normalize(member, inner, root);
             }
         }
-        (Form::Properties { required, optional, .. }, Value::Object(members)) => {
+        (
+            Form::Properties {
+                required, optional, ..
+            },
+            Value::Object(members),
+        ) => {
             for (name, property) in required {
                 if let Some(member) = members.get_mut(name) {
                     normalize(member, property, root);
@@ -62,8 +69,9 @@ pub fn normalize(value: &mut Value, schema: &Schema, root: &Schema) {
         }
         (Form::Discriminator { tag, mapping }, Value::Object(members)) => {
             let selected = members.get(tag).and_then(Value::as_str).map(str::to_string);
-            if let Some((_, variant)) =
-                mapping.iter().find(|(name, _)| Some(name) == selected.as_ref())
+            if let Some((_, variant)) = mapping
+                .iter()
+                .find(|(name, _)| Some(name) == selected.as_ref())
             {
                 let mut variant_value = Value::Object(std::mem::take(members));
                 normalize(&mut variant_value, variant, root);
@@ -110,7 +118,9 @@ pub fn normalize_timestamp(text: &str) -> Option<String> {
 
 /// Converts an integral floating-point number into a JSON integer.
 fn integral(value: &Value) -> Option<Value> {
-    let Value::Number(number) = value else { return None };
+    let Value::Number(number) = value else {
+        return None;
+    };
     if number.is_i64() || number.is_u64() {
         return None;
     }
@@ -184,9 +194,16 @@ mod tests {
             "2026-05-05T00:00:00.9Z",
         ];
         for variant in variants {
-            assert_eq!(normalize_timestamp(variant).as_deref(), Some("2026-05-05T00:00:00Z"), "{variant}");
+            assert_eq!(
+                normalize_timestamp(variant).as_deref(),
+                Some("2026-05-05T00:00:00Z"),
+                "{variant}"
+            );
         }
-        assert_eq!(normalize_timestamp("2026-05-05T00:00:01Z").as_deref(), Some("2026-05-05T00:00:01Z"));
+        assert_eq!(
+            normalize_timestamp("2026-05-05T00:00:01Z").as_deref(),
+            Some("2026-05-05T00:00:01Z")
+        );
     }
 
     #[test]
@@ -229,6 +246,9 @@ mod tests {
 
     #[test]
     fn canonical_json_sorts_keys() {
-        assert_eq!(canonical_json(&json!({ "b": 1, "a": [true, null] })), r#"{"a":[true,null],"b":1}"#);
+        assert_eq!(
+            canonical_json(&json!({ "b": 1, "a": [true, null] })),
+            r#"{"a":[true,null],"b":1}"#
+        );
     }
 }

@@ -140,7 +140,10 @@ struct SyncResponse {
 /// The outcome of one attempt: done, or worth another try after a delay.
 enum Attempt<T> {
     Done(Result<T, VantaError>),
-    Retry { error: VantaError, after: Option<Duration> },
+    Retry {
+        error: VantaError,
+        after: Option<Duration>,
+    },
     /// The token was rejected after the run had one: mint a new token once and retry.
     Revoked,
 }
@@ -185,9 +188,14 @@ impl Client {
                     .header("accept", "application/json")
             })
             .await?;
-        let invalid = |message: String| VantaError::InvalidResponse { method: "GET", path: path.clone(), message };
-        let response: ListResponse = serde_json::from_slice(&body)
-            .map_err(|error| invalid(format!("the body is not a complete resource list: {error}")))?;
+        let invalid = |message: String| VantaError::InvalidResponse {
+            method: "GET",
+            path: path.clone(),
+            message,
+        };
+        let response: ListResponse = serde_json::from_slice(&body).map_err(|error| {
+            invalid(format!("the body is not a complete resource list: {error}"))
+        })?;
         let mut seen = HashSet::new();
         let mut records = Vec::with_capacity(response.resources.len());
         for (index, mut item) in response.resources.into_iter().enumerate() {
@@ -196,15 +204,24 @@ impl Client {
                 _ => return Err(invalid(format!("record {index} has no string `uniqueId`"))),
             };
             if !seen.insert(unique_id.clone()) {
-                return Err(invalid(format!("`uniqueId` `{unique_id}` appears more than once")));
+                return Err(invalid(format!(
+                    "`uniqueId` `{unique_id}` appears more than once"
+                )));
             }
             let deleted = !matches!(item.get("deletedAt"), None | Some(serde_json::Value::Null));
             for field in crate::vanta::SERVER_FIELDS {
                 item.shift_remove(field);
             }
-            records.push(RemoteRecord { unique_id, value: serde_json::Value::Object(item), deleted });
+            records.push(RemoteRecord {
+                unique_id,
+                value: serde_json::Value::Object(item),
+                deleted,
+            });
         }
-        Ok(RemoteSet { records, bytes: body.len() })
+        Ok(RemoteSet {
+            records,
+            bytes: body.len(),
+        })
     }
 
     /// Replaces every record of a resource with `records`.
@@ -215,7 +232,10 @@ impl Client {
         records: &[serde_json::Value],
     ) -> Result<(), VantaError> {
         let path = format!("/v1/resources/{}", base.path_segment());
-        let request = SyncRequest { resource_id, resources: records };
+        let request = SyncRequest {
+            resource_id,
+            resources: records,
+        };
         let body = serde_json::to_vec(&request).map_err(|error| VantaError::InvalidResponse {
             method: "PUT",
             path: path.clone(),
@@ -337,7 +357,10 @@ impl Client {
                 let error = VantaError::Transport {
                     method,
                     path: path.to_string(),
-                    message: format!("the response body was cut off: {}", describe_transport_error(&error)),
+                    message: format!(
+                        "the response body was cut off: {}",
+                        describe_transport_error(&error)
+                    ),
                 };
                 return Attempt::Retry { error, after: None };
             }
@@ -356,7 +379,10 @@ impl Client {
             message: error_message(&body),
         };
         if error.is_transient() {
-            Attempt::Retry { error, after: retry_after }
+            Attempt::Retry {
+                error,
+                after: retry_after,
+            }
         } else {
             Attempt::Done(Err(error))
         }
@@ -391,24 +417,33 @@ impl Client {
                 message: describe_transport_error(&error),
             })?;
         let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(|error| VantaError::Transport {
-            method: "POST",
-            path: path.to_string(),
-            message: describe_transport_error(&error),
-        })?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|error| VantaError::Transport {
+                method: "POST",
+                path: path.to_string(),
+                message: describe_transport_error(&error),
+            })?;
         if !(200..300).contains(&status) {
             let message = error_message(&body);
             return Err(if status == 400 || status == 401 || status == 403 {
                 VantaError::Credentials { status, message }
             } else {
-                VantaError::Status { method: "POST", path: path.to_string(), status, message }
+                VantaError::Status {
+                    method: "POST",
+                    path: path.to_string(),
+                    status,
+                    message,
+                }
             });
         }
-        let token: TokenResponse = serde_json::from_slice(&body).map_err(|_| VantaError::InvalidResponse {
-            method: "POST",
-            path: path.to_string(),
-            message: "the token response has no `access_token`".to_string(),
-        })?;
+        let token: TokenResponse =
+            serde_json::from_slice(&body).map_err(|_| VantaError::InvalidResponse {
+                method: "POST",
+                path: path.to_string(),
+                message: "the token response has no `access_token`".to_string(),
+            })?;
         state.minted += 1;
         tracing::debug!(minted = state.minted, "access token minted");
         let secret = Secret::new(token.access_token);
@@ -419,7 +454,10 @@ impl Client {
 
 /// Accepts HTTPS URLs, and plain HTTP only on loopback addresses (the sandbox).
 fn check_base_url(url: &str) -> Result<(), VantaError> {
-    let invalid = |message: &str| VantaError::InvalidUrl { url: url.to_string(), message: message.to_string() };
+    let invalid = |message: &str| VantaError::InvalidUrl {
+        url: url.to_string(),
+        message: message.to_string(),
+    };
     let parsed = reqwest::Url::parse(url).map_err(|error| invalid(&error.to_string()))?;
     match parsed.scheme() {
         "https" => Ok(()),
@@ -433,7 +471,9 @@ fn check_base_url(url: &str) -> Result<(), VantaError> {
             if loopback {
                 Ok(())
             } else {
-                Err(invalid("plain HTTP is allowed only on loopback addresses; use https://"))
+                Err(invalid(
+                    "plain HTTP is allowed only on loopback addresses; use https://",
+                ))
             }
         }
         _ => Err(invalid("the URL must start with https://")),
@@ -459,7 +499,10 @@ fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
         return Some(Duration::from_secs(seconds));
     }
     let date = httpdate::parse_http_date(value).ok()?;
-    Some(date.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        date.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// Extracts Vanta's error text from a body: `{"error": "..."}`, `{"message": "..."}`, or the
@@ -474,7 +517,11 @@ fn error_message(body: &[u8]) -> String {
     }
     let text = String::from_utf8_lossy(body);
     let text: String = text.chars().take(200).collect();
-    if text.trim().is_empty() { "(empty body)".to_string() } else { text.trim().to_string() }
+    if text.trim().is_empty() {
+        "(empty body)".to_string()
+    } else {
+        text.trim().to_string()
+    }
 }
 
 fn describe_transport_error(error: &reqwest::Error) -> String {
@@ -513,7 +560,10 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(RETRY_AFTER, "7".parse().unwrap());
         assert_eq!(parse_retry_after(&headers), Some(Duration::from_secs(7)));
-        headers.insert(RETRY_AFTER, "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
+        headers.insert(
+            RETRY_AFTER,
+            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
+        );
         assert_eq!(parse_retry_after(&headers), Some(Duration::ZERO));
         headers.insert(RETRY_AFTER, "soon".parse().unwrap());
         assert_eq!(parse_retry_after(&headers), None);
@@ -523,7 +573,10 @@ mod tests {
     fn error_message_reads_vanta_shapes() {
         assert_eq!(error_message(br#"{"error":"bad"}"#), "bad");
         assert_eq!(error_message(br#"{"message":"worse"}"#), "worse");
-        assert_eq!(error_message(b"<html>Cannot PUT</html>"), "<html>Cannot PUT</html>");
+        assert_eq!(
+            error_message(b"<html>Cannot PUT</html>"),
+            "<html>Cannot PUT</html>"
+        );
         assert_eq!(error_message(b""), "(empty body)");
     }
 
@@ -533,7 +586,10 @@ mod tests {
         for attempt in 1..5 {
             let delay = backoff(base, attempt);
             let floor = base * (1 << (attempt - 1));
-            assert!(delay >= floor && delay < floor * 3 / 2, "{attempt}: {delay:?}");
+            assert!(
+                delay >= floor && delay < floor * 3 / 2,
+                "{attempt}: {delay:?}"
+            );
         }
     }
 }

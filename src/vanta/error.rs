@@ -12,15 +12,37 @@ pub enum VantaError {
     )]
     TokenRevoked,
     #[error("{method} {path} failed with HTTP {status}: {message}")]
-    Status { method: &'static str, path: String, status: u16, message: String },
+    Status {
+        method: &'static str,
+        path: String,
+        status: u16,
+        message: String,
+    },
     #[error("{method} {path} failed after {attempts} attempts: {last}")]
-    RetriesExhausted { method: &'static str, path: String, attempts: u32, last: String },
+    RetriesExhausted {
+        method: &'static str,
+        path: String,
+        attempts: u32,
+        last: String,
+    },
     #[error("{method} {path} did not finish within {}s", .deadline.as_secs())]
-    Deadline { method: &'static str, path: String, deadline: Duration },
+    Deadline {
+        method: &'static str,
+        path: String,
+        deadline: Duration,
+    },
     #[error("{method} {path} failed: {message}")]
-    Transport { method: &'static str, path: String, message: String },
+    Transport {
+        method: &'static str,
+        path: String,
+        message: String,
+    },
     #[error("invalid response to {method} {path}: {message}")]
-    InvalidResponse { method: &'static str, path: String, message: String },
+    InvalidResponse {
+        method: &'static str,
+        path: String,
+        message: String,
+    },
     #[error("invalid API URL `{url}`: {message}")]
     InvalidUrl { url: String, message: String },
 }

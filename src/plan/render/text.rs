@@ -29,7 +29,13 @@ impl Styles {
     fn new(color: bool) -> Styles {
         if !color {
             let plain = Style::new();
-            return Styles { create: plain, update: plain, destroy: plain, bold: plain, dim: plain };
+            return Styles {
+                create: plain,
+                update: plain,
+                destroy: plain,
+                bold: plain,
+                dim: plain,
+            };
         }
         Styles {
             create: AnsiColor::Green.on_default(),
@@ -78,7 +84,12 @@ pub fn render(plan: &Plan, options: TextOptions) -> String {
     }
     render_tests(&mut out, plan);
     for warning in &plan.warnings {
-        let _ = writeln!(out, "{}warning:{} {warning}", styles.update.render(), styles.update.render_reset());
+        let _ = writeln!(
+            out,
+            "{}warning:{} {warning}",
+            styles.update.render(),
+            styles.update.render_reset()
+        );
     }
     if !plan.warnings.is_empty() {
         out.push('\n');
@@ -102,7 +113,12 @@ pub fn summary_text(plan: &Plan) -> String {
 }
 
 fn summary_line(plan: &Plan, styles: &Styles) -> String {
-    format!("{}{}{}", styles.bold.render(), summary_text(plan), styles.bold.render_reset())
+    format!(
+        "{}{}{}",
+        styles.bold.render(),
+        summary_text(plan),
+        styles.bold.render_reset()
+    )
 }
 
 fn render_change(
@@ -112,7 +128,11 @@ fn render_change(
     styles: &Styles,
     full: bool,
 ) {
-    let address = format!("{}[{}]", resource.name, serde_json::Value::String(change.unique_id.clone()));
+    let address = format!(
+        "{}[{}]",
+        resource.name,
+        serde_json::Value::String(change.unique_id.clone())
+    );
     let reason = match change.action {
         Action::Create => "will be created",
         Action::Update => "will be updated in-place",
@@ -128,9 +148,21 @@ fn render_change(
         Action::Update => "~",
         Action::Delete | Action::Deactivate => "-",
     };
-    let _ = writeln!(out, "  {}# {address} {reason}{}", styles.bold.render(), styles.bold.render_reset());
+    let _ = writeln!(
+        out,
+        "  {}# {address} {reason}{}",
+        styles.bold.render(),
+        styles.bold.render_reset()
+    );
     if let Some(source) = &change.source {
-        let _ = writeln!(out, "  {}# from {}:{}{}", styles.dim.render(), source.file, source.line, styles.dim.render_reset());
+        let _ = writeln!(
+            out,
+            "  {}# from {}:{}{}",
+            styles.dim.render(),
+            source.file,
+            source.line,
+            styles.dim.render_reset()
+        );
     }
     let _ = writeln!(
         out,
@@ -173,10 +205,19 @@ fn render_field(out: &mut String, field: &FieldChange, action: Action, styles: &
         (Some(_), Some(_)) if field.sensitive => {
             ("~", styles.update, "(sensitive value changed)".to_string())
         }
-        (Some(before), Some(after)) => ("~", styles.update, format!("{} -> {}", inline(before), inline(after))),
+        (Some(before), Some(after)) => (
+            "~",
+            styles.update,
+            format!("{} -> {}", inline(before), inline(after)),
+        ),
         (None, None) => return,
     };
-    let _ = writeln!(out, "      {}{symbol}{} {path} = {text}", style.render(), style.render_reset());
+    let _ = writeln!(
+        out,
+        "      {}{symbol}{} {path} = {text}",
+        style.render(),
+        style.render_reset()
+    );
 }
 
 fn render_tests(out: &mut String, plan: &Plan) {
