@@ -195,7 +195,7 @@ async fn observe(State(shared): State<Arc<Shared>>, request: Request, next: Next
     let fired = lock(&shared.faults).on_request(method.as_str(), &path);
     let action = fired.as_ref().and_then(|fired| fired.action.clone());
     let fault_name = fired.as_ref().map(|fired| match &fired.action {
-        Some(action) => action_name(action),
+        Some(action) => action.name(),
         None => "delay",
     });
     if let Some(delay) = fired.and_then(|fired| fired.delay) {
@@ -253,23 +253,16 @@ async fn handle(request: Request, next: Next) -> Response {
 
 async fn corrupt(action: &FaultAction, response: Response) -> Response {
     let (mut parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, usize::MAX)
-        .await
-        .unwrap_or_default();
+    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            tracing::warn!(%error, "failed to read a response body to corrupt; sending it empty");
+            axum::body::Bytes::new()
+        }
+    };
     let corrupted = faults::corrupt_body(action, &bytes);
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(corrupted))
-}
-
-fn action_name(action: &FaultAction) -> &'static str {
-    match action {
-        FaultAction::Respond { .. } => "respond",
-        FaultAction::Drop => "drop",
-        FaultAction::Truncate => "truncate",
-        FaultAction::MalformedJson => "malformedJson",
-        FaultAction::LoneSurrogate => "loneSurrogate",
-        FaultAction::RevokeToken => "revokeToken",
-    }
 }
 
 fn elapsed_ms(started: Instant) -> u64 {

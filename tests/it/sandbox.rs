@@ -659,6 +659,14 @@ async fn user_accounts_are_soft_deleted_and_reactivated() {
     assert!(records[1]["deletedAt"].is_string());
     assert_eq!(records[1]["email"], "u2@example.com");
 
+    // Omitting the account again keeps the time it was first deleted.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    harness
+        .put_records(&token, "user_account", USERS, &[user("u1")])
+        .await;
+    let again = harness.records(&token, "user_account", USERS).await;
+    assert_eq!(again[1]["deletedAt"], records[1]["deletedAt"]);
+
     let response = harness
         .put_records(&token, "user_account", USERS, &[user("u1"), user("u2")])
         .await;
@@ -1491,7 +1499,11 @@ faults:
         .json()
         .await
         .unwrap();
-    assert_eq!(listed["faults"].as_array().unwrap().len(), 2);
+    let listed = listed["faults"].as_array().unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0]["path"], "/oauth/token");
+    assert_eq!(listed[0]["matched"], 2);
+    assert_eq!(listed[0]["fired"], 1);
     let response = harness
         .request_token(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, BOTH_SCOPES)
         .await;
