@@ -48,6 +48,38 @@ pub struct Shared {
     pub validators: HashMap<String, RecordValidator>,
 }
 
+impl Shared {
+    /// Compiles the record schemas of every declared resource and sets up empty token, limit,
+    /// fault and journal state around `store`.
+    fn new(config: SandboxConfig, store: Store) -> Result<Self, SandboxError> {
+        let mut validators = HashMap::new();
+        for resource in &config.resources {
+            let validator = RecordValidator::new(
+                resource,
+                config.check_rules,
+                config.require_https_external_url,
+            )
+            .map_err(|message| {
+                SandboxError::InvalidConfig(format!(
+                    "schema of resource {}: {message}",
+                    resource.resource_id
+                ))
+            })?;
+            validators.insert(resource.resource_id.clone(), validator);
+        }
+        Ok(Shared {
+            validators,
+            tokens: Mutex::new(TokenStore::default()),
+            token_limiter: RateLimiter::new(config.rate_limits.token),
+            resource_limiter: RateLimiter::new(config.rate_limits.resources),
+            store: tokio::sync::Mutex::new(store),
+            faults: Mutex::new(FaultSet::new(config.faults.clone())),
+            journal: Mutex::new(Journal::default()),
+            config,
+        })
+    }
+}
+
 /// The peer of a connection and a switch that closes the connection without a response.
 #[derive(Debug, Clone)]
 pub struct Connection {
@@ -108,33 +140,7 @@ pub async fn start(
     config.check()?;
     let mut store = Store::load(state_path)?;
     admin::apply_seeds(&config, &mut store).await?;
-
-    let mut validators = HashMap::new();
-    for resource in &config.resources {
-        let validator = RecordValidator::new(
-            resource,
-            config.check_rules,
-            config.require_https_external_url,
-        )
-        .map_err(|message| {
-            SandboxError::InvalidConfig(format!(
-                "schema of resource {}: {message}",
-                resource.resource_id
-            ))
-        })?;
-        validators.insert(resource.resource_id.clone(), validator);
-    }
-
-    let shared = Arc::new(Shared {
-        validators,
-        tokens: Mutex::new(TokenStore::default()),
-        token_limiter: RateLimiter::new(config.rate_limits.token),
-        resource_limiter: RateLimiter::new(config.rate_limits.resources),
-        store: tokio::sync::Mutex::new(store),
-        faults: Mutex::new(FaultSet::new(config.faults.clone())),
-        journal: Mutex::new(Journal::default()),
-        config,
-    });
+    let shared = Arc::new(Shared::new(config, store)?);
 
     let listener = TcpListener::bind(listen)
         .await
@@ -342,5 +348,52 @@ async fn serve_connection(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The admin API cannot be reached from another host in a test, so this passes the
+    /// connection's peer address to the router directly.
+    #[tokio::test]
+    async fn admin_rejects_non_loopback_peers() {
+        let store = Store::load(None).unwrap();
+        let shared = Arc::new(Shared::new(SandboxConfig::default(), store).unwrap());
+        let app = router(shared);
+        for (peer, expected) in [
+            ("192.0.2.10:40000", 403),
+            ("[2001:db8::1]:40000", 403),
+            ("127.0.0.1:40000", 200),
+            ("[::1]:40000", 200),
+        ] {
+            let mut request = Request::get("/_sandbox/requests")
+                .body(Body::empty())
+                .unwrap();
+            request.extensions_mut().insert(Connection {
+                peer: peer.parse().unwrap(),
+                closer: Arc::new(Notify::new()),
+            });
+            let response = app.clone().oneshot(request).await.unwrap();
+            assert_eq!(response.status().as_u16(), expected, "peer {peer}");
+        }
+    }
+
+    #[tokio::test]
+    async fn api_stays_open_to_any_peer() {
+        let store = Store::load(None).unwrap();
+        let shared = Arc::new(Shared::new(SandboxConfig::default(), store).unwrap());
+        let app = router(shared);
+        let mut request = Request::post("/oauth/token")
+            .header("content-type", "application/json")
+            .body(Body::from("{}"))
+            .unwrap();
+        request.extensions_mut().insert(Connection {
+            peer: "192.0.2.10:40000".parse().unwrap(),
+            closer: Arc::new(Notify::new()),
+        });
+        let response = app.oneshot(request).await.unwrap();
+        assert_eq!(response.status().as_u16(), 400);
     }
 }
