@@ -229,8 +229,8 @@ impl SandboxConfig {
     }
 
     /// Checks what serde cannot: unique ids, non-empty credentials, valid JTD custom
-    /// property schemas, rate limits with a window, and seeds that name known applications and
-    /// resources.
+    /// property schemas, rate limits with a window, valid faults, and seeds that name known
+    /// applications.
     pub fn check(&self) -> Result<(), SandboxError> {
         let invalid = |message: String| Err(SandboxError::InvalidConfig(message));
 
@@ -282,17 +282,13 @@ impl SandboxConfig {
             fault.check().map_err(SandboxError::InvalidConfig)?;
         }
 
+        // Seeds may name resources that are declared later (for example from an inventory),
+        // so their resource ids are checked when the sandbox starts.
         for seed in &self.seed {
             if let Some(client_id) = &seed.client_id
                 && self.application(client_id).is_none()
             {
                 return invalid(format!("seed names unknown application {client_id}"));
-            }
-            if self.resource(&seed.resource_id).is_none() {
-                return invalid(format!(
-                    "seed names undeclared resource {}",
-                    seed.resource_id
-                ));
             }
         }
         Ok(())

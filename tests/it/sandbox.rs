@@ -1682,6 +1682,19 @@ async fn seed_from_config_is_applied_once() {
 }
 
 #[tokio::test]
+async fn seed_of_undeclared_resource_fails_start() {
+    let mut config = config();
+    config.seed.push(sandbox::SeedRecords {
+        client_id: None,
+        resource_id: "res-undeclared".into(),
+        records: vec![],
+    });
+    let result = sandbox::start(config, None, "127.0.0.1:0".parse().unwrap()).await;
+    let error = result.unwrap_err().to_string();
+    assert!(error.contains("res-undeclared"), "{error}");
+}
+
+#[tokio::test]
 async fn admin_revokes_token() {
     let harness = Harness::start(config()).await;
     let token = harness.token().await;
@@ -1791,7 +1804,10 @@ fn config_file_errors_name_the_problem() {
             "resources: [{resourceId: r1, baseType: Secret}, {resourceId: r1, baseType: Secret}]",
             "r1",
         ),
-        ("seed: [{resourceId: nope, records: []}]", "nope"),
+        (
+            "seed: [{clientId: vci_nope, resourceId: r1, records: []}]",
+            "vci_nope",
+        ),
     ] {
         std::fs::write(&path, text).unwrap();
         let error = SandboxConfig::from_file(&path).unwrap_err().to_string();
