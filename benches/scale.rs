@@ -15,9 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use vanta_gitops::plan::model::{
-    Action, FieldChange, Plan, RecordChange, ResourcePlan, Summary,
-};
+use vanta_gitops::plan::model::{Action, FieldChange, Plan, RecordChange, ResourcePlan, Summary};
 use vanta_gitops::sandbox::{self, SandboxConfig};
 use vanta_gitops::schema::base::BaseType;
 use vanta_gitops::synthetic::{Spec, generate};
@@ -27,10 +25,17 @@ const BINARY: &str = env!("CARGO_BIN_EXE_vanta-gitops");
 fn main() {
     let sizes: Vec<usize> = std::env::var("VANTA_GITOPS_BENCH_SIZES")
         .ok()
-        .map(|text| text.split(',').filter_map(|size| size.trim().parse().ok()).collect())
+        .map(|text| {
+            text.split(',')
+                .filter_map(|size| size.trim().parse().ok())
+                .collect()
+        })
         .unwrap_or_else(|| vec![1_000, 10_000, 100_000]);
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
-    println!("machine: {} cores", std::thread::available_parallelism().map_or(0, usize::from));
+    println!(
+        "machine: {} cores",
+        std::thread::available_parallelism().map_or(0, usize::from)
+    );
     println!();
     println!(
         "| records | YAML MB | GET MB | validate s | plan s | floor s | plan/floor | plan peak MB | peak/(YAML+GET) | apply s | apply peak MB | plan requests | apply requests |"
@@ -39,7 +44,11 @@ fn main() {
     let mut last_dir = None;
     for size in sizes {
         let dir = tempfile::tempdir().expect("a temporary folder");
-        let spec = Spec { records: size, files_per_resource: (size / 2_000).max(2), ..Spec::default() };
+        let spec = Spec {
+            records: size,
+            files_per_resource: (size / 2_000).max(2),
+            ..Spec::default()
+        };
         let generated = generate(&spec, dir.path()).expect("generated inventory");
         let pristine = dir.path().join("pristine-state.json");
         std::fs::copy(&generated.state, &pristine).expect("a copy of the state");
@@ -48,16 +57,26 @@ fn main() {
 
         let server = Server::start(&runtime, dir.path(), &pristine);
         let get_bytes = server.get_bodies(&runtime);
-        let plan = measure(server.configure(Command::new(BINARY).args(["plan", "--no-color"]).arg(dir.path())));
+        let plan = measure(
+            server.configure(
+                Command::new(BINARY)
+                    .args(["plan", "--no-color"])
+                    .arg(dir.path()),
+            ),
+        );
         let plan_requests = server.request_counts(&runtime);
         server.stop(&runtime);
 
         let floor = floor_seconds(dir.path(), &get_bytes);
 
         let server = Server::start(&runtime, dir.path(), &pristine);
-        let apply = measure(server.configure(
-            Command::new(BINARY).args(["apply", "--auto-approve", "--allow-destroy", "--no-color"]).arg(dir.path()),
-        ));
+        let apply = measure(
+            server.configure(
+                Command::new(BINARY)
+                    .args(["apply", "--auto-approve", "--allow-destroy", "--no-color"])
+                    .arg(dir.path()),
+            ),
+        );
         let apply_requests = server.request_counts(&runtime);
         server.stop(&runtime);
 
@@ -92,10 +111,19 @@ struct Measured {
 fn measure(command: &mut Command) -> Measured {
     let program = command.get_program().to_owned();
     let args: Vec<_> = command.get_args().map(ToOwned::to_owned).collect();
-    let envs: Vec<_> = command.get_envs().map(|(k, v)| (k.to_owned(), v.map(ToOwned::to_owned))).collect();
+    let envs: Vec<_> = command
+        .get_envs()
+        .map(|(k, v)| (k.to_owned(), v.map(ToOwned::to_owned)))
+        .collect();
     let report = tempfile::NamedTempFile::new().expect("a report file");
     let mut timed = Command::new("/usr/bin/time");
-    timed.arg("-f").arg("%e %M").arg("-o").arg(report.path()).arg(program).args(args);
+    timed
+        .arg("-f")
+        .arg("%e %M")
+        .arg("-o")
+        .arg(report.path())
+        .arg(program)
+        .args(args);
     for (key, value) in envs {
         match value {
             Some(value) => timed.env(key, value),
@@ -111,9 +139,18 @@ fn measure(command: &mut Command) -> Measured {
     );
     let text = std::fs::read_to_string(report.path()).unwrap_or_default();
     let mut fields = text.split_whitespace();
-    let seconds = fields.next().and_then(|field| field.parse().ok()).unwrap_or(f64::NAN);
-    let peak_kb: f64 = fields.next().and_then(|field| field.parse().ok()).unwrap_or(f64::NAN);
-    Measured { seconds, peak_mb: peak_kb / 1024.0 }
+    let seconds = fields
+        .next()
+        .and_then(|field| field.parse().ok())
+        .unwrap_or(f64::NAN);
+    let peak_kb: f64 = fields
+        .next()
+        .and_then(|field| field.parse().ok())
+        .unwrap_or(f64::NAN);
+    Measured {
+        seconds,
+        peak_mb: peak_kb / 1024.0,
+    }
 }
 
 /// A sandbox on loopback serving a copy of the generated state.
@@ -143,9 +180,15 @@ impl Server {
             });
         }
         let listen = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-        let running = runtime.block_on(sandbox::start(config, Some(state), listen)).expect("the sandbox starts");
+        let running = runtime
+            .block_on(sandbox::start(config, Some(state), listen))
+            .expect("the sandbox starts");
         let url = running.base_url();
-        Server { running, url, resource_ids }
+        Server {
+            running,
+            url,
+            resource_ids,
+        }
     }
 
     fn configure<'a>(&self, command: &'a mut Command) -> &'a mut Command {
@@ -174,7 +217,10 @@ impl Server {
                 .json()
                 .await
                 .expect("a token body");
-            let token = token["access_token"].as_str().unwrap_or_default().to_string();
+            let token = token["access_token"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
             let mut bodies = Vec::new();
             for (base, id) in &self.resource_ids {
                 let body = client
@@ -189,7 +235,10 @@ impl Server {
                     .expect("a body");
                 bodies.push(body.to_vec());
             }
-            let _ = client.delete(format!("{}/_sandbox/requests", self.url)).send().await;
+            let _ = client
+                .delete(format!("{}/_sandbox/requests", self.url))
+                .send()
+                .await;
             bodies
         })
     }
@@ -213,7 +262,11 @@ impl Server {
             };
             *counts.entry(kind.to_string()).or_insert(0) += 1;
         }
-        counts.iter().map(|(kind, count)| format!("{count} {kind}")).collect::<Vec<_>>().join(", ")
+        counts
+            .iter()
+            .map(|(kind, count)| format!("{count} {kind}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     fn stop(self, runtime: &tokio::runtime::Runtime) {
@@ -263,7 +316,10 @@ fn yaml_files(dir: &Path) -> Vec<PathBuf> {
             let hidden = entry.file_name().to_string_lossy().starts_with('.');
             if path.is_dir() && !hidden {
                 pending.push(path);
-            } else if path.extension().is_some_and(|extension| extension == "yaml") {
+            } else if path
+                .extension()
+                .is_some_and(|extension| extension == "yaml")
+            {
                 files.push(path);
             }
         }
@@ -287,7 +343,10 @@ fn render_seconds(changes: usize) -> f64 {
             unchanged: Vec::new(),
         })
         .collect();
-    let summary = Summary { change: changes, ..Summary::default() };
+    let summary = Summary {
+        change: changes,
+        ..Summary::default()
+    };
     let plan = Plan {
         format_version: "1.0".into(),
         workspace: None,
@@ -325,11 +384,19 @@ fn pyyaml_comparison(inventory: &Path) {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/pyyaml_plan.py");
     let state = inventory.join(".vanta-gitops/sandbox.json");
     let start = Instant::now();
-    let output = Command::new("python3").arg(&script).arg(inventory).arg(&state).output();
+    let output = Command::new("python3")
+        .arg(&script)
+        .arg(inventory)
+        .arg(&state)
+        .output();
     let elapsed = start.elapsed();
     match output {
         Ok(output) if output.status.success() => {
-            let tool = measure(Command::new(BINARY).args(["plan", "--sandbox", "--no-color"]).arg(inventory));
+            let tool = measure(
+                Command::new(BINARY)
+                    .args(["plan", "--sandbox", "--no-color"])
+                    .arg(inventory),
+            );
             println!(
                 "PyYAML (C loader) plan of the largest inventory: {:.2} s; vanta-gitops plan --sandbox on the same: {:.2} s ({:.1}x faster)",
                 elapsed.as_secs_f64(),
@@ -337,6 +404,8 @@ fn pyyaml_comparison(inventory: &Path) {
                 elapsed.as_secs_f64() / tool.seconds
             );
         }
-        _ => println!("PyYAML comparison skipped: python3 with PyYAML and libyaml is not available"),
+        _ => {
+            println!("PyYAML comparison skipped: python3 with PyYAML and libyaml is not available")
+        }
     }
 }

@@ -25,9 +25,16 @@ fn main() -> ExitCode {
         eprintln!("usage: generate DIR [RECORDS] [FILES_PER_RESOURCE]");
         return ExitCode::FAILURE;
     };
-    let records = args.next().and_then(|text| text.parse().ok()).unwrap_or(10_000);
+    let records = args
+        .next()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(10_000);
     let files_per_resource = args.next().and_then(|text| text.parse().ok()).unwrap_or(10);
-    let spec = Spec { records, files_per_resource, ..Spec::default() };
+    let spec = Spec {
+        records,
+        files_per_resource,
+        ..Spec::default()
+    };
     match generate(&spec, &dir) {
         Ok(generated) => {
             println!(

@@ -66,7 +66,12 @@ pub struct GenerateError {
 const RESOURCES: [(&str, &str, &str, f64); 3] = [
     ("users", "UserAccount", "5f0000000000000000000001", 0.6),
     ("servers", "CustomResource", "5f0000000000000000000002", 0.3),
-    ("components", "VulnerableComponent", "5f0000000000000000000003", 0.1),
+    (
+        "components",
+        "VulnerableComponent",
+        "5f0000000000000000000003",
+        0.1,
+    ),
 ];
 
 /// Writes a synthetic inventory into `dir` and the matching sandbox state into
@@ -74,14 +79,22 @@ const RESOURCES: [(&str, &str, &str, f64); 3] = [
 pub fn generate(spec: &Spec, dir: &Path) -> Result<Generated, GenerateError> {
     let write = |path: &Path, text: &str| {
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|source| GenerateError { path: parent.to_path_buf(), source })?;
+            std::fs::create_dir_all(parent).map_err(|source| GenerateError {
+                path: parent.to_path_buf(),
+                source,
+            })?;
         }
-        std::fs::write(path, text).map_err(|source| GenerateError { path: path.to_path_buf(), source })
+        std::fs::write(path, text).map_err(|source| GenerateError {
+            path: path.to_path_buf(),
+            source,
+        })
     };
     let mut random = SplitMix(spec.seed);
     let mut yaml_bytes = 0u64;
-    let mut state = StateData { version: 1, ..StateData::default() };
+    let mut state = StateData {
+        version: 1,
+        ..StateData::default()
+    };
     let mut application = std::collections::BTreeMap::new();
     let mut desired_total = 0;
     let mut remote_total = 0;
@@ -98,14 +111,19 @@ pub fn generate(spec: &Spec, dir: &Path) -> Result<Generated, GenerateError> {
             );
         }
         let count = ((spec.records as f64) * share).round() as usize;
-        let records: Vec<Value> = (0..count).map(|index| record(base, index, &mut random)).collect();
+        let records: Vec<Value> = (0..count)
+            .map(|index| record(base, index, &mut random))
+            .collect();
         desired_total += records.len();
         let files = spec.files_per_resource.max(1);
         let per_file = records.len().div_ceil(files).max(1);
         for (file_index, chunk) in records.chunks(per_file).enumerate() {
             let text = records_document(name, chunk);
             yaml_bytes += text.len() as u64;
-            write(&dir.join(format!("{name}/part-{file_index:04}.yaml")), &text)?;
+            write(
+                &dir.join(format!("{name}/part-{file_index:04}.yaml")),
+                &text,
+            )?;
         }
         let mut stored = Vec::new();
         for (index, desired) in records.iter().enumerate() {
@@ -121,7 +139,10 @@ pub fn generate(spec: &Spec, dir: &Path) -> Result<Generated, GenerateError> {
         }
         let extra = ((count as f64) * spec.delete_share).round() as usize;
         for index in 0..extra {
-            stored.push(stored_record(record(base, count + index, &mut random), index));
+            stored.push(stored_record(
+                record(base, count + index, &mut random),
+                index,
+            ));
         }
         remote_total += stored.len();
         application.insert(resource_id.to_string(), stored);
@@ -131,7 +152,9 @@ pub fn generate(spec: &Spec, dir: &Path) -> Result<Generated, GenerateError> {
         &dir.join("workspace.yaml"),
         "apiVersion: vanta-gitops/v1\nkind: Workspace\nname: synthetic\n",
     )?;
-    state.applications.insert(DEFAULT_CLIENT_ID.to_string(), application);
+    state
+        .applications
+        .insert(DEFAULT_CLIENT_ID.to_string(), application);
     let state_path = dir.join(".vanta-gitops/sandbox.json");
     let text = serde_json::to_string(&state).unwrap_or_default();
     write(&state_path, &text)?;
@@ -150,7 +173,12 @@ fn stored_record(value: Value, index: usize) -> StoredRecord {
         _ => Map::new(),
     };
     let time = format!("2026-01-01T00:{:02}:{:02}Z", (index / 60) % 60, index % 60);
-    StoredRecord { record, created_at: time.clone(), updated_at: time, deleted_at: None }
+    StoredRecord {
+        record,
+        created_at: time.clone(),
+        updated_at: time,
+        deleted_at: None,
+    }
 }
 
 fn change_one_field(base: &str, value: &mut Value) {
@@ -219,7 +247,9 @@ fn records_document(resource: &str, records: &[Value]) -> String {
     let mut text =
         format!("apiVersion: vanta-gitops/v1\nkind: Records\nresource: {resource}\nrecords:\n");
     for record in records {
-        let Value::Object(members) = record else { continue };
+        let Value::Object(members) = record else {
+            continue;
+        };
         let mut first = true;
         for (key, value) in members {
             let prefix = if first { "  - " } else { "    " };
@@ -269,7 +299,10 @@ mod tests {
     #[test]
     fn generated_inventory_is_valid_and_plans_the_requested_changes() {
         let dir = tempfile::tempdir().unwrap();
-        let spec = Spec { records: 400, ..Spec::default() };
+        let spec = Spec {
+            records: 400,
+            ..Spec::default()
+        };
         let generated = generate(&spec, dir.path()).unwrap();
         assert_eq!(generated.desired_records, 400);
         let (inventory, diagnostics) = crate::inventory::load(dir.path()).unwrap();
