@@ -1,9 +1,9 @@
 //! Synthetic inventories and matching sandbox states, for benchmarks and load tests.
 //!
 //! [`generate`] writes an inventory of user accounts, internal servers (a custom resource) and
-//! vulnerable components, and a sandbox state file in which a chosen share of the records is
-//! missing (the plan creates them), changed (the plan updates them) or extra (the plan deletes
-//! them). `examples/generate.rs` runs it from the command line.
+//! vulnerable components. It also writes a sandbox state file in which a chosen share of the
+//! records is missing (the plan creates them), changed (the plan updates them) or extra (the
+//! plan deletes them). `examples/generate.rs` runs it from the command line.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 
 use crate::sandbox::{DEFAULT_CLIENT_ID, StateData, StoredRecord};
 
-/// What to generate.
+/// The parameters of a synthetic inventory.
 #[derive(Debug, Clone)]
 pub struct Spec {
     /// Records in the inventory, over all resources.
@@ -42,7 +42,7 @@ impl Default for Spec {
     }
 }
 
-/// What [`generate`] wrote.
+/// The files [`generate`] wrote, with their sizes.
 #[derive(Debug, Clone)]
 pub struct Generated {
     pub inventory: PathBuf,
@@ -297,7 +297,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn generated_inventory_is_valid_and_plans_the_requested_changes() {
+    fn generated_inventory_is_valid() {
         let dir = tempfile::tempdir().unwrap();
         let spec = Spec {
             records: 400,
