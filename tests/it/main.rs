@@ -2,5 +2,6 @@
 
 mod jtd;
 mod plan;
+mod sandbox;
 mod support;
 mod workflow;
