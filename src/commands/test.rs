@@ -100,9 +100,16 @@ pub async fn run(args: &TestArgs, printer: Printer) -> anyhow::Result<ExitCode> 
 fn reads_sensitive_field(inventory: &Inventory, test: &CustomTest) -> bool {
     let sensitive = sensitive_paths(inventory, &test.resource);
     custom_tests::test_fields(test).iter().any(|field| {
-        let segments = field.segments();
+        // Array indexes do not appear in sensitive paths, so `logins.0.secret` reads
+        // `logins.secret`.
+        let segments: Vec<String> = field
+            .segments()
+            .iter()
+            .filter(|segment| segment.parse::<usize>().is_err())
+            .cloned()
+            .collect();
         sensitive
             .iter()
-            .any(|path| segments.starts_with(path) || path.starts_with(segments))
+            .any(|path| segments.starts_with(path) || path.starts_with(&segments))
     })
 }

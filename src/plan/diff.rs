@@ -413,7 +413,13 @@ impl<'a> FieldDiff<'a> {
     }
 
     fn leaf(&mut self, path: &[String], before: Option<&Value>, after: Option<&Value>) {
-        let sensitive = self.is_sensitive(path);
+        // A leaf that contains a sensitive field, such as an array of objects with a secret
+        // member, is masked whole, because the walk does not step into it.
+        let sensitive = self.is_sensitive(path)
+            || self
+                .sensitive
+                .iter()
+                .any(|sensitive| sensitive.starts_with(path));
         let mask = |value: Option<&Value>| {
             value.map(|value| {
                 if sensitive {

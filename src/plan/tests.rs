@@ -31,7 +31,12 @@ fn server_properties() -> Value {
             "apiKey": { "type": "string" },
             "tags": { "elements": { "type": "string" }, "metadata": { "unordered": true } },
             "ports": { "elements": { "type": "int32" } },
-            "ratio": { "type": "float64" }
+            "ratio": { "type": "float64" },
+            "logins": {
+                "elements": {
+                    "properties": { "user": { "type": "string" }, "secret": { "type": "string" } }
+                }
+            }
         }
     })
 }
@@ -142,11 +147,17 @@ fn sensitive_values_are_masked_in_every_output() {
     fixture.sensitive = vec![
         vec!["customProperties".into(), "apiKey".into()],
         vec!["customProperties".into(), "tags".into()],
+        vec!["customProperties".into(), "logins".into(), "secret".into()],
     ];
     let with_secret = |id: &str, secret: &str| {
         let mut value = server(id, 8192);
         value["customProperties"]["apiKey"] = json!(secret);
         value["customProperties"]["tags"] = json!([format!("tag-{secret}"), "a", "b", "c"]);
+        value["customProperties"]["logins"] = json!([
+            { "user": "a", "secret": format!("login-{secret}") },
+            { "user": "b", "secret": "x" }, { "user": "c", "secret": "y" },
+            { "user": "d", "secret": "z" }
+        ]);
         value
     };
     fixture.want(with_secret("srv_create", "secret-created"));

@@ -261,6 +261,26 @@ fn show_rejects_non_plan_file() {
 }
 
 #[test]
+fn show_rejects_unknown_major_version() {
+    let (inventory, sandbox) = every_action();
+    run(&inventory, &sandbox, &["plan", ".", "--out", "plan.json"]).success();
+    let saved = inventory.read("plan.json");
+    inventory.write(
+        "plan.json",
+        &saved.replace("\"format_version\": \"1.0\"", "\"format_version\": \"2.0\""),
+    );
+    inventory
+        .command()
+        .args(["show", "plan.json"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "`plan.json` has plan format version 2.0, but this vanta-gitops reads version 1.x",
+        ));
+}
+
+#[test]
 fn resource_option_plans_whole_named_resources_only() {
     let (inventory, sandbox) = every_action();
     let output = stdout(
