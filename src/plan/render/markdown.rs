@@ -63,11 +63,11 @@ pub fn render(plan: &Plan) -> String {
     render_parts(plan).join()
 }
 
-/// The change sections in the order they appear: priority, title and the actions listed.
-const GROUPS: [(u8, &str, &[Action]); 3] = [
-    (0, "Destroy", &[Action::Delete, Action::Deactivate]),
-    (1, "Update", &[Action::Update]),
-    (2, "Create", &[Action::Create, Action::Reactivate]),
+/// The change sections in the order they appear: priority and the actions listed.
+const GROUPS: [(u8, &[Action]); 3] = [
+    (0, &[Action::Delete, Action::Deactivate]),
+    (1, &[Action::Update]),
+    (2, &[Action::Create, Action::Reactivate]),
 ];
 
 /// Renders a plan as markdown parts.
@@ -79,7 +79,7 @@ pub fn render_parts(plan: &Plan) -> MarkdownPlan {
     let destroy_warning = (plan.summary.destroy > 0).then(|| {
         format!(
             "> [!WARNING]\n> This plan deletes or deactivates {} in Vanta. \
-             Review the destroy section.\n",
+             They are listed first below.\n",
             plural(plan.summary.destroy, "record")
         )
     });
@@ -91,9 +91,10 @@ pub fn render_parts(plan: &Plan) -> MarkdownPlan {
         text
     });
     let mut sections = Vec::new();
-    for (priority, title, actions) in GROUPS {
+    for (priority, actions) in GROUPS {
         let mut body = String::new();
         let mut count = 0;
+        let mut present = Vec::new();
         for resource in &plan.resources {
             let listed = resource
                 .changes
@@ -104,11 +105,15 @@ pub fn render_parts(plan: &Plan) -> MarkdownPlan {
                     body.push('\n');
                 }
                 count += 1;
+                if !present.contains(&change.action) {
+                    present.push(change.action);
+                }
                 write_change(&mut body, resource, change);
             }
         }
         if count > 0 {
             let fence = fence_for(&body);
+            let title = section_title(actions, &present);
             sections.push(MarkdownSection {
                 priority,
                 changes: count,
@@ -127,6 +132,28 @@ pub fn render_parts(plan: &Plan) -> MarkdownPlan {
         tests,
         sections,
         footer,
+    }
+}
+
+/// Names a section by the actions it lists, in the order of `actions`, such as
+/// `Create and reactivate`.
+fn section_title(actions: &[Action], present: &[Action]) -> String {
+    let words: Vec<&str> = actions
+        .iter()
+        .filter(|action| present.contains(action))
+        .map(|action| match action {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Reactivate => "reactivate",
+            Action::Delete => "delete",
+            Action::Deactivate => "deactivate",
+        })
+        .collect();
+    let title = words.join(" and ");
+    let mut characters = title.chars();
+    match characters.next() {
+        Some(first) => first.to_uppercase().chain(characters).collect(),
+        None => title,
     }
 }
 
@@ -283,5 +310,16 @@ mod tests {
             escape_text("a <details> & b\nc -> d"),
             "a &lt;details> &amp; b c -> d"
         );
+    }
+
+    #[test]
+    fn section_titles_name_present_actions() {
+        let destroy = GROUPS[0].1;
+        assert_eq!(section_title(destroy, &[Action::Deactivate]), "Deactivate");
+        assert_eq!(
+            section_title(destroy, &[Action::Deactivate, Action::Delete]),
+            "Delete and deactivate"
+        );
+        assert_eq!(section_title(GROUPS[2].1, &[Action::Create]), "Create");
     }
 }
