@@ -91,10 +91,10 @@ pub fn plan_digest(plan: &Plan) -> String {
 }
 
 /// Removes a user name, password, query and fragment from a URL, so that a URL given with
-/// credentials in it never reaches a plan.
+/// credentials in it never reaches a plan. Text that is not a URL is replaced whole.
 fn redact_url(text: &str) -> String {
     let Ok(mut url) = url::Url::parse(text) else {
-        return text.to_string();
+        return "(invalid URL)".to_string();
     };
     let _ = url.set_username("");
     let _ = url.set_password(None);
