@@ -343,7 +343,13 @@ impl<'a> FieldDiff<'a> {
         let empty = serde_json::Map::new();
         let before_members = before.and_then(Value::as_object).unwrap_or(&empty);
         let after_members = after.and_then(Value::as_object).unwrap_or(&empty);
-        for (name, member_schema) in self.member_order(schema, before_members, after_members) {
+        let members = self.member_order(schema, before_members, after_members);
+        if members.is_empty() && before != after && !path.is_empty() {
+            // An empty object against an absent one has no member to show the change on.
+            self.leaf(path, before, after);
+            return;
+        }
+        for (name, member_schema) in members {
             path.push(name.clone());
             self.walk(
                 path,

@@ -248,6 +248,17 @@ fn short_arrays_change_as_one_line() {
 }
 
 #[test]
+fn empty_object_against_absent_is_a_change() {
+    let mut fixture = Fixture::new(BaseType::CustomResource);
+    let mut desired = server("srv_1", 8192);
+    desired["extra"] = json!({});
+    fixture.want(desired);
+    fixture.have(server("srv_1", 8192), false);
+    let plain = text::render(&fixture.plan(), TextOptions::default());
+    assert!(plain.contains("+ extra = {}"), "{plain}");
+}
+
+#[test]
 fn unchanged_reactivation_is_shown() {
     let mut fixture = Fixture::new(BaseType::UserAccount);
     let account = user("u1", &["SMS"]);
