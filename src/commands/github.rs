@@ -59,18 +59,17 @@ async fn post_comment(args: &GithubCommentArgs, printer: Printer) -> anyhow::Res
     let published = comment::publish(&client, pull_request, &target, &body.body)
         .await
         .with_context(|| format!("could not post the plan to pull request #{pull_request}"))?;
-    let verb = match published.action {
-        Action::Created => "Posted",
-        Action::Updated => "Updated",
-    };
+    let comment = format!("the plan comment for `{target}` on pull request #{pull_request}");
     let location = published
         .comment
         .html_url
         .map(|url| format!(": {url}"))
         .unwrap_or_default();
-    printer.message(&format!(
-        "{verb} the plan comment for `{target}` on pull request #{pull_request}{location}"
-    ));
+    printer.message(&match published.action {
+        Action::Created => format!("Posted {comment}{location}"),
+        Action::Updated => format!("Updated {comment}{location}"),
+        Action::Unchanged => format!("Left {comment} as it is, because it is up to date{location}"),
+    });
     warn_omitted(&body, "comment", printer);
     Ok(ExitCode::SUCCESS)
 }

@@ -6,11 +6,13 @@ use crate::github::marker::{self, Marker};
 use crate::plan::Plan;
 use crate::plan::render::markdown::render_parts;
 
-/// Whether a comment was created or updated.
+/// What publishing did to the comment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Created,
     Updated,
+    /// The existing comment already had this body, so nothing was sent.
+    Unchanged,
 }
 
 /// The comment after publishing.
@@ -60,6 +62,13 @@ pub async fn publish(
             .is_some_and(|text| marker::is_comment_of(text, target))
     });
     match existing {
+        Some(comment) if comment.body.as_deref() == Some(body) => {
+            tracing::debug!(id = comment.id, "the plan comment is up to date");
+            Ok(Published {
+                action: Action::Unchanged,
+                comment: comment.clone(),
+            })
+        }
         Some(comment) => {
             tracing::debug!(id = comment.id, "updating the plan comment");
             let comment = client.update_comment(comment.id, body).await?;

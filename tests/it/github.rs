@@ -137,6 +137,24 @@ fn second_run_updates_same_comment() {
 }
 
 #[test]
+fn same_plan_sends_no_update() {
+    let inventory = TestInventory::example();
+    save_plan(&inventory);
+    let standin = GithubStandin::start(TOKEN);
+    assert_eq!(comment(&inventory, &standin).0, 0);
+    let (code, _, stderr) = comment(&inventory, &standin);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("up to date"), "{stderr}");
+    let writes = standin
+        .requests()
+        .iter()
+        .filter(|request| !request.starts_with("GET "))
+        .count();
+    assert_eq!(writes, 1, "only the first run posts");
+    assert_eq!(standin.comments(PULL_REQUEST).len(), 1);
+}
+
+#[test]
 fn other_comments_left_untouched() {
     let inventory = TestInventory::example();
     save_plan(&inventory);
