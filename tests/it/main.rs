@@ -3,5 +3,6 @@
 mod github;
 mod github_standin;
 mod jtd;
+mod sandbox;
 mod support;
 mod workflow;
