@@ -401,6 +401,45 @@ mod tests {
     }
 
     #[test]
+    fn token_stays_on_api_origin() {
+        let client = GithubClient::new(
+            "https://ghe.example/api/v3",
+            Secret::new("token"),
+            Repository::parse("acme/inventory").unwrap(),
+        )
+        .unwrap();
+        assert!(
+            client
+                .check_same_origin(
+                    "https://ghe.example/api/v3/repositories/1/issues/2/comments?page=2"
+                )
+                .is_ok()
+        );
+        for foreign in [
+            "https://attacker.example/api/v3/x?page=2",
+            "http://ghe.example/api/v3/x?page=2",
+            "https://ghe.example:8443/api/v3/x?page=2",
+            "not a url",
+        ] {
+            assert!(client.check_same_origin(foreign).is_err(), "{foreign}");
+        }
+    }
+
+    #[test]
+    fn token_removed_from_messages() {
+        let client = GithubClient::new(
+            "https://api.github.com",
+            Secret::new("ghs_secret"),
+            Repository::parse("acme/inventory").unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            client.redact("denied for Bearer ghs_secret"),
+            "denied for Bearer [REDACTED]"
+        );
+    }
+
+    #[test]
     fn repository_must_be_owner_and_name() {
         assert_eq!(
             Repository::parse("acme/inventory").unwrap(),

@@ -103,6 +103,25 @@ fn first_run_creates_comment() {
 }
 
 #[test]
+fn sensitive_values_stay_out_of_comment() {
+    let inventory = TestInventory::example();
+    let workspace = inventory.read("workspace.yaml");
+    inventory.write(
+        "workspace.yaml",
+        &format!(
+            "{workspace}sensitive:\n  - resource: internal-servers\n    fields: [externalUrl]\n"
+        ),
+    );
+    save_plan(&inventory);
+    let standin = GithubStandin::start(TOKEN);
+    let (code, _, stderr) = comment(&inventory, &standin);
+    assert_eq!(code, 0, "{stderr}");
+    let body = &standin.comments(PULL_REQUEST)[0].body;
+    assert!(!body.contains("cmdb.acme.example"), "{body}");
+    assert!(body.contains("(sensitive value)"), "{body}");
+}
+
+#[test]
 fn second_run_updates_same_comment() {
     let inventory = TestInventory::example();
     save_plan(&inventory);
