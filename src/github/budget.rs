@@ -19,10 +19,11 @@ pub const SUMMARY_MAX: usize = 1_048_576;
 /// The unit in which a limit counts the length of a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Measure {
-    /// Characters of a comment body, counted so that the count is never below GitHub's:
-    /// UTF-16 code units (a character outside the Basic Multilingual Plane counts twice), and
-    /// two for each line break, in case it is stored as CRLF. GitHub documents the limit in
-    /// characters without saying how it counts them; both choices can only overestimate.
+    /// Characters of a comment body, counted conservatively: UTF-16 code units (a character
+    /// outside the Basic Multilingual Plane counts twice), and two for each line break in case
+    /// it is stored as CRLF. GitHub's error names a maximum of 65,536 characters without saying
+    /// what it counts. A text within 65,536 of these units is also within 65,536 code points,
+    /// 65,536 UTF-16 units with CRLF line breaks, and 196,608 UTF-8 bytes.
     CommentCharacters,
     /// UTF-8 bytes, as the job summary file is measured.
     Bytes,
@@ -58,7 +59,7 @@ pub struct Budget<'a> {
     /// The maximum length of the whole document, counted with `measure`.
     pub max: usize,
     pub measure: Measure,
-    /// A sentence that tells readers where the full plan is, ending the note about left-out changes.
+    /// A sentence naming where the full plan is, ending the note about left-out changes.
     pub full_plan: &'a str,
 }
 
