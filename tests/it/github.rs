@@ -600,6 +600,77 @@ fn action_runs_plan_comment_and_apply() {
     }
 }
 
+/// Returns the `run` script of a step, found by name, of the action's composite steps.
+fn action_script(name: &str) -> String {
+    let action = load_yaml("action.yml");
+    let steps = action["runs"]["steps"].as_vec().unwrap();
+    let step = steps
+        .iter()
+        .find(|step| step["name"].as_str() == Some(name))
+        .unwrap_or_else(|| panic!("the action has a step `{name}`"));
+    step["run"].as_str().unwrap().to_string()
+}
+
+#[cfg(unix)]
+/// Runs the action's plan script on an inventory the way the runner does, with the real
+/// binary on the PATH, and returns its exit code and the outputs it set.
+fn run_plan_script(inventory: &TestInventory) -> (i32, String) {
+    let binary = assert_cmd::cargo::cargo_bin("vanta-gitops");
+    let path = format!(
+        "{}:{}",
+        binary.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let outputs = inventory.path().join("outputs.txt");
+    std::fs::write(&outputs, "").unwrap();
+    inventory.write("plan-step.sh", &action_script("Plan"));
+    let status = std::process::Command::new("bash")
+        .args(["--noprofile", "--norc", "-eo", "pipefail", "plan-step.sh"])
+        .current_dir(inventory.path())
+        .env("PATH", path)
+        .env("GITHUB_OUTPUT", &outputs)
+        .env("INVENTORY", ".")
+        .env("ARGS", "--sandbox")
+        .env("PLAN_FILE", "plan.json")
+        .env("NO_COLOR", "1")
+        .env_remove("VANTA_API_URL")
+        .output()
+        .unwrap()
+        .status;
+    (
+        status.code().unwrap_or(-1),
+        std::fs::read_to_string(outputs).unwrap(),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn action_plan_script_handles_exit_codes() {
+    let inventory = TestInventory::example();
+    let (code, outputs) = run_plan_script(&inventory);
+    assert_eq!(code, 0, "changes are a success: {outputs}");
+    assert!(outputs.contains("exitcode=2\n"), "{outputs}");
+    assert!(outputs.contains("has-changes=true\n"), "{outputs}");
+    assert!(outputs.contains("plan-file=plan.json\n"), "{outputs}");
+    assert!(inventory.path().join("plan.json").exists());
+
+    inventory
+        .command()
+        .args(["apply", ".", "--sandbox", "--auto-approve"])
+        .assert()
+        .success();
+    let (code, outputs) = run_plan_script(&inventory);
+    assert_eq!(code, 0, "{outputs}");
+    assert!(outputs.contains("exitcode=0\n"), "{outputs}");
+    assert!(outputs.contains("has-changes=false\n"), "{outputs}");
+
+    inventory.write("broken.yaml", "apiVersion: vanta-gitops/v1\nkind: Bogus\n");
+    let (code, outputs) = run_plan_script(&inventory);
+    assert_eq!(code, 1, "a failed plan fails the step: {outputs}");
+    assert!(outputs.contains("exitcode=1\n"), "{outputs}");
+    assert!(!outputs.contains("plan-file="), "{outputs}");
+}
+
 #[test]
 fn apply_workflow_never_cancels_apply() {
     let workflow = check_workflow(".github/workflows/apply.yml");
@@ -632,6 +703,108 @@ fn drift_workflow_runs_on_schedule() {
     let text = read_text(".github/workflows/drift.yml");
     assert!(text.contains("gh issue create"));
     assert!(text.contains("gh issue close"));
+}
+
+#[cfg(unix)]
+/// A stand-in for the `gh` CLI: it logs its arguments and prints `FAKE_ISSUES` filtered by
+/// the `--jq` expression for `gh issue list`, as the real one does with the API's response.
+const FAKE_GH: &str = r#"#!/bin/bash
+printf '%s\n' "$*" >> "$GH_LOG"
+if [ "$1 $2" = "issue list" ]; then
+  while [ $# -gt 0 ]; do
+    if [ "$1" = "--jq" ]; then printf '%s' "$FAKE_ISSUES" | jq -r "$2"; fi
+    shift
+  done
+fi
+"#;
+
+#[cfg(unix)]
+#[test]
+#[expect(
+    clippy::print_stdout,
+    reason = "a skipped test must be visible in the test output"
+)]
+fn drift_script_opens_updates_and_closes() {
+    if std::process::Command::new("jq")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        println!("drift script test skipped: it needs `jq` on the PATH, as GitHub's runners have");
+        return;
+    }
+    let workflow = load_yaml(".github/workflows/drift.yml");
+    let steps = workflow["jobs"]["drift"]["steps"].as_vec().unwrap();
+    let script = steps
+        .iter()
+        .find_map(|step| step["run"].as_str())
+        .expect("the drift job runs a script");
+
+    let inventory = TestInventory::example();
+    save_plan(&inventory);
+    inventory.write("drift.sh", script);
+    inventory.write("bin/gh", FAKE_GH);
+    let gh = inventory.path().join("bin/gh");
+    std::fs::set_permissions(&gh, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        inventory.path().join("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let open_issue = r#"[{"number":3,"body":"unrelated"},{"number":9,"body":"<!-- vanta-gitops:drift -->\nold"}]"#;
+    let no_issue = r#"[{"number":3,"body":"unrelated"}]"#;
+    let cases = [
+        (
+            "true",
+            no_issue,
+            "issue create --title Vanta differs from main",
+        ),
+        (
+            "true",
+            open_issue,
+            "issue edit 9 --body-file drift-issue.md",
+        ),
+        ("false", open_issue, "issue close 9 --comment"),
+        ("false", no_issue, ""),
+    ];
+    for (has_changes, issues, expected) in cases {
+        let log = inventory.path().join("gh.log");
+        std::fs::write(&log, "").unwrap();
+        let output = std::process::Command::new("bash")
+            .args(["--noprofile", "--norc", "-eo", "pipefail", "drift.sh"])
+            .current_dir(inventory.path())
+            .env("PATH", &path)
+            .env("GH_LOG", &log)
+            .env("FAKE_ISSUES", issues)
+            .env("HAS_CHANGES", has_changes)
+            .env(
+                "RUN_URL",
+                "https://github.invalid/acme/inventory/actions/runs/1",
+            )
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{has_changes} {issues}: {output:?}"
+        );
+        let calls = std::fs::read_to_string(&log).unwrap();
+        let writes: Vec<&str> = calls
+            .lines()
+            .filter(|call| !call.starts_with("issue list"))
+            .collect();
+        if expected.is_empty() {
+            assert!(writes.is_empty(), "{calls}");
+        } else {
+            assert_eq!(writes.len(), 1, "{calls}");
+            assert!(writes[0].starts_with(expected), "{calls}");
+        }
+    }
+    let body = inventory.read("drift-issue.md");
+    assert!(body.starts_with("<!-- vanta-gitops:drift -->\n"), "{body}");
+    assert!(
+        body.contains("23 to add, 0 to change, 0 to destroy"),
+        "{body}"
+    );
 }
 
 #[test]
