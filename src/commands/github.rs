@@ -54,7 +54,8 @@ async fn post_comment(args: &GithubCommentArgs, printer: Printer) -> anyhow::Res
         }
     };
 
-    let body = comment::body(&plan, &target, env::run_url().as_deref())?;
+    let body = comment::body(&plan, &target, env::run_url().as_deref())
+        .context("could not fit the plan into a pull-request comment")?;
     let client = GithubClient::new(&env::api_url(), token, repository)?;
     let published = comment::publish(&client, pull_request, &target, &body.body)
         .await

@@ -12,7 +12,7 @@ use crate::plan::render::markdown::render_parts;
 pub enum SummaryError {
     #[error("could not write the job summary `{path}`: {message}")]
     Write { path: String, message: String },
-    #[error("the job summary `{path}` is full: {source}")]
+    #[error("the job summary `{path}` has no room left for the plan")]
     Full {
         path: String,
         #[source]

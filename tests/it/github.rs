@@ -406,6 +406,22 @@ fn summary_over_one_mebibyte_is_cut_by_section() {
 }
 
 #[test]
+fn full_summary_is_an_error() {
+    let inventory = TestInventory::example();
+    save_plan(&inventory);
+    let summary = inventory.path().join("summary.md");
+    std::fs::write(&summary, "x".repeat(1_048_500)).unwrap();
+    let mut command = inventory.command();
+    command
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args(["github", "summary", "--plan", "plan.json"]);
+    let (code, _, stderr) = run(command);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("has no room left for the plan"), "{stderr}");
+    assert_eq!(std::fs::metadata(&summary).unwrap().len(), 1_048_500);
+}
+
+#[test]
 fn failed_post_exits_one_with_message() {
     for (status, message) in [
         (403, "Resource not accessible by integration"),
