@@ -5,6 +5,7 @@
 //! present (only with `--detailed-exitcode` or `--expect-no-changes`).
 
 mod apply;
+mod github;
 mod inventory;
 mod plan;
 mod remote;
@@ -59,6 +60,7 @@ async fn run(command: Command, printer: Printer) -> anyhow::Result<ExitCode> {
         Command::Show(args) => show::run(&args, printer),
         Command::Test(args) => test::run(&args, printer).await,
         Command::Sandbox(command) => sandbox::run(command, printer).await,
+        Command::Github(command) => github::run(&command, printer).await,
     }
 }
 
