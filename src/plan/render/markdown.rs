@@ -63,11 +63,11 @@ pub fn render(plan: &Plan) -> String {
     render_parts(plan).join()
 }
 
-/// The change sections in the order they appear: priority and the actions listed.
-const GROUPS: [(u8, &[Action]); 3] = [
-    (0, &[Action::Delete, Action::Deactivate]),
-    (1, &[Action::Update]),
-    (2, &[Action::Create, Action::Reactivate]),
+/// The change sections in the order they appear: priority, title and the actions listed.
+const GROUPS: [(u8, &str, &[Action]); 3] = [
+    (0, "Destroy", &[Action::Delete, Action::Deactivate]),
+    (1, "Update", &[Action::Update]),
+    (2, "Create", &[Action::Create, Action::Reactivate]),
 ];
 
 /// Renders a plan as markdown parts.
@@ -91,10 +91,10 @@ pub fn render_parts(plan: &Plan) -> MarkdownPlan {
         text
     });
     let mut sections = Vec::new();
-    for (priority, actions) in GROUPS {
+    for (priority, title, actions) in GROUPS {
         let mut body = String::new();
         let mut count = 0;
-        let mut present = Vec::new();
+        let mut counts = vec![0usize; actions.len()];
         for resource in &plan.resources {
             let listed = resource
                 .changes
@@ -105,21 +105,20 @@ pub fn render_parts(plan: &Plan) -> MarkdownPlan {
                     body.push('\n');
                 }
                 count += 1;
-                if !present.contains(&change.action) {
-                    present.push(change.action);
+                if let Some(index) = actions.iter().position(|action| *action == change.action) {
+                    counts[index] += 1;
                 }
                 write_change(&mut body, resource, change);
             }
         }
         if count > 0 {
             let fence = fence_for(&body);
-            let title = section_title(actions, &present);
+            let title = section_title(title, actions, &counts);
             sections.push(MarkdownSection {
                 priority,
                 changes: count,
                 body: format!(
-                    "<details><summary>{title}: {}</summary>\n\n{fence}diff\n{body}{fence}\n\n</details>\n",
-                    plural(count, "record")
+                    "<details><summary>{title}</summary>\n\n{fence}diff\n{body}{fence}\n\n</details>\n"
                 ),
             });
         }
@@ -135,25 +134,32 @@ pub fn render_parts(plan: &Plan) -> MarkdownPlan {
     }
 }
 
-/// Names a section by the actions it lists, in the order of `actions`, such as
-/// `Create and reactivate`.
-fn section_title(actions: &[Action], present: &[Action]) -> String {
-    let words: Vec<&str> = actions
+/// Returns a section's summary line, such as `Create: 3 records (create 2, reactivate 1)`. The
+/// counts per action are left out when the section lists only its first action, which the title
+/// names.
+fn section_title(title: &str, actions: &[Action], counts: &[usize]) -> String {
+    let total: usize = counts.iter().sum();
+    let mut line = format!("{title}: {}", plural(total, "record"));
+    if counts[0] == total {
+        return line;
+    }
+    let parts: Vec<String> = actions
         .iter()
-        .filter(|action| present.contains(action))
-        .map(|action| match action {
-            Action::Create => "create",
-            Action::Update => "update",
-            Action::Reactivate => "reactivate",
-            Action::Delete => "delete",
-            Action::Deactivate => "deactivate",
-        })
+        .zip(counts)
+        .filter(|(_, count)| **count > 0)
+        .map(|(action, count)| format!("{} {count}", action_word(*action)))
         .collect();
-    let title = words.join(" and ");
-    let mut characters = title.chars();
-    match characters.next() {
-        Some(first) => first.to_uppercase().chain(characters).collect(),
-        None => title,
+    line.push_str(&format!(" ({})", parts.join(", ")));
+    line
+}
+
+fn action_word(action: Action) -> &'static str {
+    match action {
+        Action::Create => "create",
+        Action::Update => "update",
+        Action::Reactivate => "reactivate",
+        Action::Delete => "delete",
+        Action::Deactivate => "deactivate",
     }
 }
 
@@ -313,13 +319,16 @@ mod tests {
     }
 
     #[test]
-    fn section_titles_name_present_actions() {
-        let destroy = GROUPS[0].1;
-        assert_eq!(section_title(destroy, &[Action::Deactivate]), "Deactivate");
+    fn section_titles_count_each_action() {
+        let (_, title, actions) = GROUPS[0];
+        assert_eq!(section_title(title, actions, &[2, 0]), "Destroy: 2 records");
         assert_eq!(
-            section_title(destroy, &[Action::Deactivate, Action::Delete]),
-            "Delete and deactivate"
+            section_title(title, actions, &[0, 1]),
+            "Destroy: 1 record (deactivate 1)"
         );
-        assert_eq!(section_title(GROUPS[2].1, &[Action::Create]), "Create");
+        assert_eq!(
+            section_title(title, actions, &[1, 1]),
+            "Destroy: 2 records (delete 1, deactivate 1)"
+        );
     }
 }
