@@ -12,7 +12,9 @@ use crate::plan::model::{
     Action, ElementChange, ElementOp, FORMAT_VERSION, FieldChange, Plan, RecordChange,
     RecordSource, ResourcePlan, SENSITIVE, SourceLocation, Summary, TestImpact,
 };
-use crate::plan::normalize::{canonical_json, fractional_timestamps, normalize};
+use crate::plan::normalize::{
+    canonical_json, fractional_timestamps, normalize, push_json_string, write_canonical,
+};
 use crate::schema::base::BaseType;
 use crate::schema::jtd::{Form, Schema};
 use crate::vanta::RemoteRecord;
@@ -103,14 +105,21 @@ fn redact_url(text: &str) -> String {
     url.to_string().trim_end_matches('/').to_string()
 }
 
-fn sha256(bytes: &[u8]) -> String {
-    let hash = Sha256::digest(bytes);
+/// Formats a finished hash as `sha256:` and lowercase hex.
+fn hex_digest(hasher: Sha256) -> String {
+    let hash = hasher.finalize();
     let mut text = String::with_capacity(7 + 64);
     text.push_str("sha256:");
     for byte in hash {
         text.push_str(&format!("{byte:02x}"));
     }
     text
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(bytes);
+    hex_digest(hasher)
 }
 
 /// Builds the plan of one resource.
@@ -191,6 +200,12 @@ pub fn plan_resource(
             Some((remote, value)) if remote.deleted => (Action::Reactivate, Some(value)),
             Some((_, value)) => (Action::Update, Some(value)),
         };
+        // Most records of a large resource are unchanged: compare whole values first and walk
+        // the fields only of records that differ.
+        if action == Action::Update && before == Some(desired_value) {
+            plan.summary.unchanged += 1;
+            continue;
+        }
         let mut fields = FieldDiff::new(&resource.sensitive, schema);
         fields.walk(&mut Vec::new(), before, Some(desired_value), Some(schema));
         if action == Action::Update && fields.changed.is_empty() {
@@ -264,38 +279,38 @@ pub fn remote_digest(records: &[RemoteRecord], schema: &Schema) -> String {
 /// changes. A digest does not reveal a value, but a guessable secret (a short PIN) could be
 /// confirmed by someone who has every other field of the resource.
 fn remote_set_digest(records: &[(&RemoteRecord, Value)]) -> String {
-    let mut entries: Vec<(&str, bool, String)> = records
-        .iter()
-        .map(|(record, value)| {
-            (
-                record.unique_id.as_str(),
-                record.deleted,
-                canonical_json(value),
-            )
-        })
-        .collect();
-    entries.sort();
-    let mut text = String::new();
-    for (id, deleted, json) in entries {
-        text.push_str(&format!(
-            "{}\t{deleted}\t{json}\n",
-            Value::String(id.to_string())
-        ));
+    let mut order: Vec<&(&RemoteRecord, Value)> = records.iter().collect();
+    order.sort_by(|a, b| (&a.0.unique_id, a.0.deleted).cmp(&(&b.0.unique_id, b.0.deleted)));
+    let mut hasher = Sha256::new();
+    let mut line = String::new();
+    for (record, value) in order {
+        line.clear();
+        push_json_string(&mut line, &record.unique_id);
+        line.push_str(if record.deleted { "\ttrue\t" } else { "\tfalse\t" });
+        write_canonical(value, &mut line);
+        line.push('\n');
+        hasher.update(line.as_bytes());
     }
-    sha256(text.as_bytes())
+    hex_digest(hasher)
 }
 
+/// Digests the desired records: one line per record, sorted by `uniqueId`, of its JSON-quoted
+/// `uniqueId` and its normalised canonical JSON. Lines go straight into the hash, so no copy
+/// of the whole set is built.
 fn desired_set_digest(records: &[(&DesiredRecord, Value)]) -> String {
-    let mut entries: Vec<(&str, String)> = records
-        .iter()
-        .map(|(record, value)| (record.unique_id.as_str(), canonical_json(value)))
-        .collect();
-    entries.sort();
-    let mut text = String::new();
-    for (id, json) in entries {
-        text.push_str(&format!("{}\t{json}\n", Value::String(id.to_string())));
+    let mut order: Vec<&(&DesiredRecord, Value)> = records.iter().collect();
+    order.sort_by(|a, b| a.0.unique_id.cmp(&b.0.unique_id));
+    let mut hasher = Sha256::new();
+    let mut line = String::new();
+    for (record, value) in order {
+        line.clear();
+        push_json_string(&mut line, &record.unique_id);
+        line.push('\t');
+        write_canonical(value, &mut line);
+        line.push('\n');
+        hasher.update(line.as_bytes());
     }
-    sha256(text.as_bytes())
+    hex_digest(hasher)
 }
 
 /// Collects field changes of one record, walking the schema so fields come in schema order.

@@ -226,19 +226,20 @@ pub fn canonical_json(value: &Value) -> String {
     output
 }
 
-fn write_canonical(value: &Value, output: &mut String) {
+/// Appends the canonical JSON of a value to `output`.
+pub fn write_canonical(value: &Value, output: &mut String) {
     match value {
         Value::Object(members) => {
-            let mut keys: Vec<&String> = members.keys().collect();
-            keys.sort();
+            let mut entries: Vec<(&String, &Value)> = members.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
             output.push('{');
-            for (index, key) in keys.into_iter().enumerate() {
+            for (index, (key, member)) in entries.into_iter().enumerate() {
                 if index > 0 {
                     output.push(',');
                 }
-                output.push_str(&Value::String(key.clone()).to_string());
+                push_json_string(output, key);
                 output.push(':');
-                write_canonical(&members[key], output);
+                write_canonical(member, output);
             }
             output.push('}');
         }
@@ -252,7 +253,20 @@ fn write_canonical(value: &Value, output: &mut String) {
             }
             output.push(']');
         }
+        Value::String(text) => push_json_string(output, text),
         scalar => output.push_str(&scalar.to_string()),
+    }
+}
+
+/// Appends a string as JSON, quoted and escaped exactly as `serde_json` writes it.
+pub fn push_json_string(output: &mut String, text: &str) {
+    let plain = text.bytes().all(|byte| byte >= 0x20 && byte != b'"' && byte != b'\\');
+    if plain {
+        output.push('"');
+        output.push_str(text);
+        output.push('"');
+    } else {
+        output.push_str(&Value::String(text.to_string()).to_string());
     }
 }
 
