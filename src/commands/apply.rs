@@ -134,7 +134,9 @@ async fn apply_with(
     let mut results = Vec::new();
     let mut failed = false;
     for planned in apply_order(plan) {
-        if !planned.has_changes() {
+        // An unmanaged resource has no changes by construction; the check keeps it unsent
+        // even if a saved plan claims otherwise.
+        if !planned.managed || !planned.has_changes() {
             continue;
         }
         if failed {
@@ -199,16 +201,31 @@ fn read_saved_plan(path: &Path) -> anyhow::Result<Plan> {
     Ok(plan)
 }
 
-/// Refuses a saved plan whose desired records no longer match the inventory.
+/// Refuses a saved plan whose desired records no longer match the inventory, or whose
+/// records in Vanta changed since the plan was made. An applied plan changes the records in
+/// Vanta, so this check also keeps a plan from being applied twice. Each resource is checked
+/// again right before its PUT, because another process may change it in between.
 fn check_saved_matches(saved: &Plan, fresh: &Plan) -> anyhow::Result<()> {
     for planned in &saved.resources {
-        let current = fresh
+        let Some(current) = fresh
             .resources
             .iter()
-            .find(|resource| resource.name == planned.name);
-        if current.is_none_or(|current| current.desired_digest != planned.desired_digest) {
+            .find(|resource| resource.name == planned.name)
+        else {
+            anyhow::bail!(
+                "Saved plan is stale: the inventory no longer declares resource `{}`; run plan again",
+                planned.name
+            );
+        };
+        if current.desired_digest != planned.desired_digest {
             anyhow::bail!(
                 "Saved plan is stale: the inventory's records of `{}` changed since the plan was made; run plan again",
+                planned.name
+            );
+        }
+        if current.remote_digest != planned.remote_digest {
+            anyhow::bail!(
+                "Saved plan is stale: the records of `{}` in Vanta changed since the plan was made (a saved plan is applied at most once); run plan again",
                 planned.name
             );
         }

@@ -11,7 +11,7 @@ use tokio::time::Instant;
 use crate::schema::base::BaseType;
 use crate::vanta::error::VantaError;
 use crate::vanta::pacing::{Pacer, RateLimit};
-use crate::vanta::secret::Secret;
+use crate::vanta::secret::{Redactor, Secret};
 
 /// The OAuth scopes a run needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,13 +97,36 @@ pub struct Client {
     token: Mutex<TokenState>,
     token_pacer: Pacer,
     resource_pacer: Pacer,
+    redactor: Redactor,
 }
 
 #[derive(Debug, Default)]
 struct TokenState {
-    current: Option<Secret>,
-    /// How many tokens this run minted. A second one is minted only after a revocation.
+    current: Option<IssuedToken>,
+    /// How many tokens this run minted.
     minted: u32,
+    /// Whether a token was already replaced after Vanta rejected it. A second rejection means
+    /// another process keeps requesting tokens for the same application, so the run stops.
+    renewed_after_rejection: bool,
+}
+
+#[derive(Debug)]
+struct IssuedToken {
+    token: Secret,
+    /// When the token was received, and its lifetime from `expires_in` when Vanta sent one.
+    received_at: Instant,
+    lifetime: Option<Duration>,
+}
+
+impl IssuedToken {
+    /// Reports whether the token expires within a safety margin: a quarter of its lifetime,
+    /// at most 60 seconds, so a request sent with it still arrives in time.
+    fn expires_soon(&self) -> bool {
+        self.lifetime.is_some_and(|lifetime| {
+            let margin = (lifetime / 4).min(Duration::from_secs(60));
+            self.received_at.elapsed() + margin >= lifetime
+        })
+    }
 }
 
 #[derive(Serialize)]
@@ -117,6 +140,8 @@ struct TokenRequest<'a> {
 #[derive(Deserialize)]
 struct TokenResponse {
     access_token: String,
+    #[serde(default)]
+    expires_in: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -137,6 +162,13 @@ struct SyncResponse {
     success: bool,
 }
 
+/// Which endpoint a request goes to, for pacing and for the meaning of a 401.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Endpoint {
+    Token,
+    Resources,
+}
+
 /// The outcome of one attempt: done, or worth another try after a delay.
 enum Attempt<T> {
     Done(Result<T, VantaError>),
@@ -144,8 +176,8 @@ enum Attempt<T> {
         error: VantaError,
         after: Option<Duration>,
     },
-    /// The token was rejected after the run had one: mint a new token once and retry.
-    Revoked,
+    /// Vanta rejected the access token (401) of a resource request.
+    Rejected,
 }
 
 impl Client {
@@ -154,6 +186,7 @@ impl Client {
         check_base_url(&options.base_url)?;
         let http = reqwest::Client::builder()
             .timeout(options.request_timeout)
+            .connect_timeout(options.request_timeout)
             .user_agent(concat!("vanta-gitops/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|error| VantaError::InvalidUrl {
@@ -164,6 +197,7 @@ impl Client {
             http,
             token_pacer: Pacer::new(options.token_limit),
             resource_pacer: Pacer::new(options.resource_limit),
+            redactor: Redactor::new(&options.credentials.client_secret),
             options,
             token: Mutex::new(TokenState::default()),
         })
@@ -174,57 +208,33 @@ impl Client {
         &self.options.base_url
     }
 
+    /// Returns how many access tokens this client minted so far.
+    pub async fn tokens_minted(&self) -> u32 {
+        self.token.lock().await.minted
+    }
+
     /// Reads every record of a resource. Fails unless the whole set was read and parsed:
     /// a partial read would plan deletions.
     pub async fn list(&self, base: BaseType, resource_id: &str) -> Result<RemoteSet, VantaError> {
         let path = format!("/v1/resources/{}", base.path_segment());
+        // Errors name the whole request, so two resources of one base type are told apart.
+        let request = format!("{path}?resourceId={resource_id}");
         let body = self
-            .send_with_retries("GET", &path, |client, token| {
+            .send_with_retries("GET", &request, Endpoint::Resources, |client, token| {
                 client
                     .http
                     .get(client.url(&path))
                     .query(&[("resourceId", resource_id)])
-                    .bearer_auth(token)
+                    .bearer_auth(token.unwrap_or_default())
                     .header("accept", "application/json")
             })
-            .await?;
-        let invalid = |message: String| VantaError::InvalidResponse {
-            method: "GET",
-            path: path.clone(),
-            message,
-        };
-        let response: ListResponse = serde_json::from_slice(&body).map_err(|error| {
-            invalid(format!("the body is not a complete resource list: {error}"))
-        })?;
-        let mut seen = HashSet::new();
-        let mut records = Vec::with_capacity(response.resources.len());
-        for (index, mut item) in response.resources.into_iter().enumerate() {
-            let unique_id = match item.get("uniqueId") {
-                Some(serde_json::Value::String(id)) => id.clone(),
-                _ => return Err(invalid(format!("record {index} has no string `uniqueId`"))),
-            };
-            if !seen.insert(unique_id.clone()) {
-                return Err(invalid(format!(
-                    "`uniqueId` `{unique_id}` appears more than once"
-                )));
-            }
-            let deleted = !matches!(item.get("deletedAt"), None | Some(serde_json::Value::Null));
-            for field in crate::vanta::SERVER_FIELDS {
-                item.shift_remove(field);
-            }
-            records.push(RemoteRecord {
-                unique_id,
-                value: serde_json::Value::Object(item),
-                deleted,
-            });
-        }
-        Ok(RemoteSet {
-            records,
-            bytes: body.len(),
-        })
+            .await
+            .map_err(|error| self.redact(error))?;
+        parse_list(&request, &body).map_err(|error| self.redact(error))
     }
 
-    /// Replaces every record of a resource with `records`.
+    /// Replaces every record of a resource with `records`. The request is idempotent (the
+    /// same complete set sent twice leaves the same records), so it is retried like a read.
     pub async fn sync_all(
         &self,
         base: BaseType,
@@ -242,16 +252,17 @@ impl Client {
             message: format!("could not encode the request: {error}"),
         })?;
         let response = self
-            .send_with_retries("PUT", &path, |client, token| {
+            .send_with_retries("PUT", &path, Endpoint::Resources, |client, token| {
                 client
                     .http
                     .put(client.url(&path))
-                    .bearer_auth(token)
+                    .bearer_auth(token.unwrap_or_default())
                     .header("content-type", "application/json")
                     .header("accept", "application/json")
                     .body(body.clone())
             })
-            .await?;
+            .await
+            .map_err(|error| self.redact(error))?;
         match serde_json::from_slice::<SyncResponse>(&response) {
             Ok(SyncResponse { success: true }) => Ok(()),
             Ok(SyncResponse { success: false }) => Err(VantaError::InvalidResponse {
@@ -259,11 +270,11 @@ impl Client {
                 path,
                 message: "Vanta answered `success: false`".to_string(),
             }),
-            Err(error) => Err(VantaError::InvalidResponse {
+            Err(error) => Err(self.redact(VantaError::InvalidResponse {
                 method: "PUT",
                 path,
                 message: format!("unexpected body: {error}"),
-            }),
+            })),
         }
     }
 
@@ -271,42 +282,51 @@ impl Client {
         format!("{}{path}", self.options.base_url.trim_end_matches('/'))
     }
 
+    fn redact(&self, error: VantaError) -> VantaError {
+        error.map_messages(|text| self.redactor.redact(&text))
+    }
+
     /// Sends an idempotent request, retrying transient failures with exponential backoff
     /// and jitter, honouring `Retry-After`, within the attempt limit and the deadline.
+    /// Resource requests carry the run's token, and a rejected token is replaced as
+    /// [`Client::after_rejection`] describes.
     async fn send_with_retries(
         &self,
         method: &'static str,
         path: &str,
-        build: impl Fn(&Client, &str) -> reqwest::RequestBuilder,
+        endpoint: Endpoint,
+        build: impl Fn(&Client, Option<&str>) -> reqwest::RequestBuilder,
     ) -> Result<Vec<u8>, VantaError> {
         let started = Instant::now();
+        let deadline_error = || VantaError::Deadline {
+            method,
+            path: path.to_string(),
+            deadline: self.options.deadline,
+        };
         let mut attempt = 0;
-        let mut reminted = false;
         loop {
             attempt += 1;
-            let token = self.token(false).await?;
-            self.resource_pacer.acquire().await;
-            let remaining = self.options.deadline.saturating_sub(started.elapsed());
-            let send = build(self, token.expose()).send();
-            let outcome = match tokio::time::timeout(remaining, send).await {
-                Err(_) => {
-                    return Err(VantaError::Deadline {
-                        method,
-                        path: path.to_string(),
-                        deadline: self.options.deadline,
-                    });
-                }
-                Ok(result) => self.classify(method, path, result).await,
+            let token = match endpoint {
+                Endpoint::Token => None,
+                Endpoint::Resources => Some(self.token().await?),
             };
+            match endpoint {
+                Endpoint::Token => self.token_pacer.acquire().await,
+                Endpoint::Resources => self.resource_pacer.acquire().await,
+            }
+            let remaining = self.options.deadline.saturating_sub(started.elapsed());
+            let exchange = async {
+                let result = build(self, token.as_ref().map(Secret::expose)).send().await;
+                self.classify(method, path, endpoint, result).await
+            };
+            let outcome = tokio::time::timeout(remaining, exchange)
+                .await
+                .map_err(|_| deadline_error())?;
             let (error, after) = match outcome {
                 Attempt::Done(result) => return result,
-                Attempt::Revoked => {
-                    if reminted {
-                        return Err(VantaError::TokenRevoked);
-                    }
-                    tracing::warn!(method, path, "token rejected; requesting a new one once");
-                    reminted = true;
-                    self.token(true).await?;
+                Attempt::Rejected => {
+                    let rejected = token.expect("only resource requests are rejected");
+                    self.after_rejection(&rejected, method, path).await?;
                     continue;
                 }
                 Attempt::Retry { error, after } => (error, after),
@@ -321,10 +341,15 @@ impl Client {
             }
             let delay = after.unwrap_or_else(|| backoff(self.options.backoff_base, attempt));
             if started.elapsed() + delay > self.options.deadline {
-                return Err(VantaError::Deadline {
-                    method,
-                    path: path.to_string(),
-                    deadline: self.options.deadline,
+                return Err(match after {
+                    Some(wait) => VantaError::WaitTooLong {
+                        method,
+                        path: path.to_string(),
+                        wait,
+                        deadline: self.options.deadline,
+                        last: error.to_string(),
+                    },
+                    None => deadline_error(),
                 });
             }
             tracing::warn!(method, path, attempt, delay_ms = delay.as_millis() as u64, %error, "retrying");
@@ -336,6 +361,7 @@ impl Client {
         &self,
         method: &'static str,
         path: &str,
+        endpoint: Endpoint,
         result: Result<reqwest::Response, reqwest::Error>,
     ) -> Attempt<Vec<u8>> {
         let response = match result {
@@ -369,14 +395,19 @@ impl Client {
         if (200..300).contains(&status) {
             return Attempt::Done(Ok(body));
         }
-        if status == 401 {
-            return Attempt::Revoked;
+        let message = self.redactor.redact(&error_message(&body));
+        match (endpoint, status) {
+            (Endpoint::Resources, 401) => return Attempt::Rejected,
+            (Endpoint::Token, 400 | 401 | 403) => {
+                return Attempt::Done(Err(VantaError::Credentials { status, message }));
+            }
+            _ => {}
         }
         let error = VantaError::Status {
             method,
             path: path.to_string(),
             status,
-            message: error_message(&body),
+            message,
         };
         if error.is_transient() {
             Attempt::Retry {
@@ -388,15 +419,59 @@ impl Client {
         }
     }
 
-    /// Returns the run's token, minting one on first use or when `renew` is set.
-    async fn token(&self, renew: bool) -> Result<Secret, VantaError> {
+    /// Returns the run's token: the one already minted, or a new one on first use and when
+    /// the current one is about to expire.
+    async fn token(&self) -> Result<Secret, VantaError> {
         let mut state = self.token.lock().await;
-        if let Some(token) = &state.current
-            && !renew
-        {
-            return Ok(token.clone());
+        if let Some(issued) = &state.current {
+            if !issued.expires_soon() {
+                return Ok(issued.token.clone());
+            }
+            tracing::debug!("the access token is about to expire; requesting a new one");
         }
-        self.token_pacer.acquire().await;
+        self.mint(&mut state).await
+    }
+
+    /// Handles a 401 on a resource request. When another task already replaced the rejected
+    /// token, or the token simply expired, the request is retried with a new token. Otherwise
+    /// another process requested a token for the same application, which revoked this run's:
+    /// the run mints a new token once, and fails with [`VantaError::TokenRevoked`] when it
+    /// happens again.
+    async fn after_rejection(
+        &self,
+        rejected: &Secret,
+        method: &'static str,
+        path: &str,
+    ) -> Result<(), VantaError> {
+        let mut state = self.token.lock().await;
+        let Some(current) = &state.current else {
+            return self.mint(&mut state).await.map(drop);
+        };
+        if current.token != *rejected {
+            return Ok(());
+        }
+        if current.expires_soon() {
+            tracing::debug!(
+                method,
+                path,
+                "the access token expired; requesting a new one"
+            );
+            return self.mint(&mut state).await.map(drop);
+        }
+        if state.renewed_after_rejection {
+            return Err(VantaError::TokenRevoked);
+        }
+        state.renewed_after_rejection = true;
+        tracing::warn!(
+            method,
+            path,
+            "Vanta rejected the access token: another process requested a token for the same application, which revoked this run's; requesting a new token once"
+        );
+        self.mint(&mut state).await.map(drop)
+    }
+
+    /// Requests a new access token, which revokes this application's previous one.
+    async fn mint(&self, state: &mut TokenState) -> Result<Secret, VantaError> {
         let credentials = &self.options.credentials;
         let request = TokenRequest {
             client_id: &credentials.client_id,
@@ -404,52 +479,79 @@ impl Client {
             scope: self.options.scope.as_str(),
             grant_type: "client_credentials",
         };
-        let path = "/oauth/token";
-        let response = self
-            .http
-            .post(self.url(path))
-            .json(&request)
-            .send()
-            .await
-            .map_err(|error| VantaError::Transport {
-                method: "POST",
-                path: path.to_string(),
-                message: describe_transport_error(&error),
-            })?;
-        let status = response.status().as_u16();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|error| VantaError::Transport {
-                method: "POST",
-                path: path.to_string(),
-                message: describe_transport_error(&error),
-            })?;
-        if !(200..300).contains(&status) {
-            let message = error_message(&body);
-            return Err(if status == 400 || status == 401 || status == 403 {
-                VantaError::Credentials { status, message }
-            } else {
-                VantaError::Status {
-                    method: "POST",
-                    path: path.to_string(),
-                    status,
-                    message,
-                }
-            });
-        }
-        let token: TokenResponse =
+        // Boxed because `send_with_retries` calls this function for resource requests; token
+        // requests never reach it, so the recursion is one level deep.
+        let body = Box::pin(self.send_with_retries(
+            "POST",
+            TOKEN_PATH,
+            Endpoint::Token,
+            |client, _| client.http.post(client.url(TOKEN_PATH)).json(&request),
+        ))
+        .await
+        .map_err(|error| self.redact(error))?;
+        let response: TokenResponse =
             serde_json::from_slice(&body).map_err(|_| VantaError::InvalidResponse {
                 method: "POST",
-                path: path.to_string(),
+                path: TOKEN_PATH.to_string(),
                 message: "the token response has no `access_token`".to_string(),
             })?;
+        let token = Secret::new(response.access_token);
+        self.redactor.add(&token);
+        let lifetime = response.expires_in.map(Duration::from_secs);
         state.minted += 1;
-        tracing::debug!(minted = state.minted, "access token minted");
-        let secret = Secret::new(token.access_token);
-        state.current = Some(secret.clone());
-        Ok(secret)
+        tracing::debug!(
+            minted = state.minted,
+            lifetime_s = lifetime.map(|lifetime| lifetime.as_secs()),
+            "access token minted"
+        );
+        state.current = Some(IssuedToken {
+            token: token.clone(),
+            received_at: Instant::now(),
+            lifetime,
+        });
+        Ok(token)
     }
+}
+
+/// The token endpoint, relative to the API host.
+const TOKEN_PATH: &str = "/oauth/token";
+
+/// Parses the body of a list request. Fails on anything but a complete list of records with
+/// distinct string `uniqueId`s.
+fn parse_list(request: &str, body: &[u8]) -> Result<RemoteSet, VantaError> {
+    let invalid = |message: String| VantaError::InvalidResponse {
+        method: "GET",
+        path: request.to_string(),
+        message,
+    };
+    let response: ListResponse = serde_json::from_slice(body)
+        .map_err(|error| invalid(format!("the body is not a complete resource list: {error}")))?;
+    let mut seen = HashSet::new();
+    let mut records = Vec::with_capacity(response.resources.len());
+    for (index, mut item) in response.resources.into_iter().enumerate() {
+        let unique_id = match item.get("uniqueId") {
+            Some(serde_json::Value::String(id)) => id.clone(),
+            _ => return Err(invalid(format!("record {index} has no string `uniqueId`"))),
+        };
+        if !seen.insert(unique_id.clone()) {
+            return Err(invalid(format!(
+                "`uniqueId` `{unique_id}` appears more than once"
+            )));
+        }
+        let deleted = !matches!(item.get("deletedAt"), None | Some(serde_json::Value::Null));
+        for field in crate::vanta::SERVER_FIELDS {
+            item.shift_remove(field);
+        }
+        records.push(RemoteRecord {
+            unique_id,
+            value: serde_json::Value::Object(item),
+            deleted,
+        });
+    }
+    Ok(RemoteSet {
+        records,
+        bytes: body.len(),
+    })
 }
 
 /// Accepts HTTPS URLs, and plain HTTP only on loopback addresses (the sandbox).

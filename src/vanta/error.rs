@@ -31,6 +31,17 @@ pub enum VantaError {
         path: String,
         deadline: Duration,
     },
+    #[error(
+        "{method} {path} failed ({last}), and Vanta asked to wait {}s before retrying, beyond the deadline of {}s",
+        .wait.as_secs(), .deadline.as_secs()
+    )]
+    WaitTooLong {
+        method: &'static str,
+        path: String,
+        wait: Duration,
+        deadline: Duration,
+        last: String,
+    },
     #[error("{method} {path} failed: {message}")]
     Transport {
         method: &'static str,
@@ -48,6 +59,71 @@ pub enum VantaError {
 }
 
 impl VantaError {
+    /// Rewrites every text that came from outside the client, such as Vanta's error
+    /// messages, with `rewrite`. The client uses it to remove secrets.
+    pub fn map_messages(self, rewrite: impl Fn(String) -> String) -> VantaError {
+        match self {
+            VantaError::Credentials { status, message } => VantaError::Credentials {
+                status,
+                message: rewrite(message),
+            },
+            VantaError::Status {
+                method,
+                path,
+                status,
+                message,
+            } => VantaError::Status {
+                method,
+                path,
+                status,
+                message: rewrite(message),
+            },
+            VantaError::RetriesExhausted {
+                method,
+                path,
+                attempts,
+                last,
+            } => VantaError::RetriesExhausted {
+                method,
+                path,
+                attempts,
+                last: rewrite(last),
+            },
+            VantaError::WaitTooLong {
+                method,
+                path,
+                wait,
+                deadline,
+                last,
+            } => VantaError::WaitTooLong {
+                method,
+                path,
+                wait,
+                deadline,
+                last: rewrite(last),
+            },
+            VantaError::Transport {
+                method,
+                path,
+                message,
+            } => VantaError::Transport {
+                method,
+                path,
+                message: rewrite(message),
+            },
+            VantaError::InvalidResponse {
+                method,
+                path,
+                message,
+            } => VantaError::InvalidResponse {
+                method,
+                path,
+                message: rewrite(message),
+            },
+            other => other,
+        }
+    }
+
     /// Reports whether retrying the same request may succeed.
     pub fn is_transient(&self) -> bool {
         match self {

@@ -181,3 +181,115 @@ impl Drop for Sandbox {
         }
     }
 }
+
+/// Starts a sandbox that declares every resource of an inventory, with rate limits off, after
+/// `adjust` changed its configuration (to add faults, seeds or a short token lifetime).
+pub fn sandbox_with(inventory: &TestInventory, adjust: impl FnOnce(&mut SandboxConfig)) -> Sandbox {
+    let (loaded, diagnostics) = vanta_gitops::inventory::load(inventory.path()).unwrap();
+    assert!(!diagnostics.has_errors(), "the inventory must be valid");
+    let mut config = SandboxConfig {
+        rate_limits: sandbox::RateLimits::disabled(),
+        ..SandboxConfig::default()
+    };
+    for resource in &loaded.resources {
+        config.declare(sandbox::ResourceDecl {
+            resource_id: resource.resource_id.clone(),
+            base_type: resource.base_type,
+            custom_properties: resource.custom_properties.clone(),
+        });
+    }
+    adjust(&mut config);
+    Sandbox::start(config)
+}
+
+impl Sandbox {
+    /// Adds fault rules (one rule or an array, in the admin API's JSON form).
+    pub fn add_faults(&self, rules: serde_json::Value) {
+        let status = self.admin_post("/_sandbox/faults", &rules);
+        assert_eq!(status, 200, "the sandbox rejected the faults {rules}");
+    }
+
+    /// Replaces the stored records of a resource of the default application.
+    pub fn seed(&self, resource_id: &str, records: serde_json::Value) {
+        let body = serde_json::json!({ "resourceId": resource_id, "records": records });
+        let status = self.admin_post("/_sandbox/seed", &body);
+        assert_eq!(
+            status, 204,
+            "the sandbox rejected the seed of {resource_id}"
+        );
+    }
+
+    /// Returns the request journal: method, path, query, status and fault of each request.
+    pub fn journal(&self) -> Vec<serde_json::Value> {
+        let url = format!("{}/_sandbox/requests", self.url);
+        let body: serde_json::Value = self
+            .runtime
+            .block_on(async { reqwest::get(url).await.unwrap().json().await.unwrap() });
+        body["requests"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Removes every fault rule.
+    pub fn clear_faults(&self) {
+        let url = format!("{}/_sandbox/faults", self.url);
+        self.runtime.block_on(async {
+            reqwest::Client::new().delete(url).send().await.unwrap();
+        });
+    }
+
+    /// Forgets the requests served so far.
+    pub fn clear_requests(&self) {
+        let url = format!("{}/_sandbox/requests", self.url);
+        self.runtime.block_on(async {
+            reqwest::Client::new().delete(url).send().await.unwrap();
+        });
+    }
+
+    /// Returns the stored records of a resource of the default application, as the state
+    /// file holds them: `{"record": {...}, "createdAt", "updatedAt", "deletedAt"}`.
+    pub fn stored(&self, resource_id: &str) -> Vec<serde_json::Value> {
+        let url = format!("{}/_sandbox/state", self.url);
+        let body: serde_json::Value = self
+            .runtime
+            .block_on(async { reqwest::get(url).await.unwrap().json().await.unwrap() });
+        body["applications"][sandbox::DEFAULT_CLIENT_ID][resource_id]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Requests an access token for the default application, as another process would.
+    pub fn mint_token(&self) -> String {
+        let url = format!("{}/oauth/token", self.url);
+        let body = serde_json::json!({
+            "client_id": sandbox::DEFAULT_CLIENT_ID,
+            "client_secret": sandbox::DEFAULT_CLIENT_SECRET,
+            "grant_type": "client_credentials",
+        });
+        let response: serde_json::Value = self.runtime.block_on(async {
+            reqwest::Client::new()
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap()
+        });
+        response["access_token"].as_str().unwrap().to_string()
+    }
+
+    fn admin_post(&self, path: &str, body: &serde_json::Value) -> u16 {
+        let url = format!("{}{path}", self.url);
+        self.runtime.block_on(async {
+            reqwest::Client::new()
+                .post(url)
+                .json(body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        })
+    }
+}
