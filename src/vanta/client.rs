@@ -395,7 +395,7 @@ impl Client {
         if (200..300).contains(&status) {
             return Attempt::Done(Ok(body));
         }
-        let message = self.redactor.redact(&error_message(&body));
+        let message = error_message(&body, &self.redactor);
         match (endpoint, status) {
             (Endpoint::Resources, 401) => return Attempt::Rejected,
             (Endpoint::Token, 400 | 401 | 403) => {
@@ -607,17 +607,21 @@ fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
     )
 }
 
-/// Extracts Vanta's error text from a body: `{"error": "..."}`, `{"message": "..."}`, or the
-/// start of the body.
-fn error_message(body: &[u8]) -> String {
-    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
-        for key in ["error", "message", "error_description"] {
-            if let Some(text) = value.get(key).and_then(serde_json::Value::as_str) {
-                return text.to_string();
-            }
+/// Extracts Vanta's error text from a body: `{"error": "..."}` (with its `error_description`
+/// when there is one), `{"message": "..."}`, or the start of the body. Secrets are removed
+/// from the whole body first, so cutting it short never leaves part of one.
+fn error_message(body: &[u8], redactor: &Redactor) -> String {
+    let text = redactor.redact(&String::from_utf8_lossy(body));
+    if let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) {
+        let field = |key: &str| value.get(key).and_then(serde_json::Value::as_str);
+        match (field("error"), field("error_description"), field("message")) {
+            (Some(error), Some(description), _) => return format!("{error}: {description}"),
+            (Some(error), None, _) => return error.to_string(),
+            (None, _, Some(message)) => return message.to_string(),
+            (None, Some(description), None) => return description.to_string(),
+            (None, None, None) => {}
         }
     }
-    let text = String::from_utf8_lossy(body);
     let text: String = text.chars().take(200).collect();
     if text.trim().is_empty() {
         "(empty body)".to_string()
@@ -673,13 +677,29 @@ mod tests {
 
     #[test]
     fn error_message_reads_vanta_shapes() {
-        assert_eq!(error_message(br#"{"error":"bad"}"#), "bad");
-        assert_eq!(error_message(br#"{"message":"worse"}"#), "worse");
+        let redactor = Redactor::default();
+        let message = |body: &[u8]| error_message(body, &redactor);
+        assert_eq!(message(br#"{"error":"bad"}"#), "bad");
         assert_eq!(
-            error_message(b"<html>Cannot PUT</html>"),
+            message(br#"{"error":"invalid_scope","error_description":"not enabled"}"#),
+            "invalid_scope: not enabled"
+        );
+        assert_eq!(message(br#"{"message":"worse"}"#), "worse");
+        assert_eq!(
+            message(b"<html>Cannot PUT</html>"),
             "<html>Cannot PUT</html>"
         );
-        assert_eq!(error_message(b""), "(empty body)");
+        assert_eq!(message(b""), "(empty body)");
+    }
+
+    #[test]
+    fn error_message_redacts_before_cutting() {
+        let secret = Secret::new("s3cr3t-0123456789");
+        let redactor = Redactor::new(&secret);
+        let mut body = "x".repeat(195).into_bytes();
+        body.extend_from_slice(b"s3cr3t-0123456789 and more");
+        let message = error_message(&body, &redactor);
+        assert!(!message.contains("s3cr3t"), "{message}");
     }
 
     #[test]
@@ -693,5 +713,123 @@ mod tests {
                 "{attempt}: {delay:?}"
             );
         }
+    }
+
+    /// Starts a loopback HTTP/1.1 server that records each request (head and body) and
+    /// answers like Vanta: a token, an empty list, or a successful sync.
+    async fn recording_server() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let recorded = seen.clone();
+        tokio::spawn(async move {
+            loop {
+                let (mut stream, _) = listener.accept().await.unwrap();
+                let recorded = recorded.clone();
+                tokio::spawn(async move {
+                    let mut buffer = Vec::new();
+                    loop {
+                        let mut chunk = [0u8; 4096];
+                        let read = stream.read(&mut chunk).await.unwrap_or(0);
+                        if read == 0 {
+                            return;
+                        }
+                        buffer.extend_from_slice(&chunk[..read]);
+                        let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") else {
+                            continue;
+                        };
+                        let head = String::from_utf8_lossy(&buffer[..end]).to_lowercase();
+                        let length: usize = head
+                            .lines()
+                            .find_map(|line| line.strip_prefix("content-length:"))
+                            .map_or(0, |value| value.trim().parse().unwrap());
+                        if buffer.len() < end + 4 + length {
+                            continue;
+                        }
+                        let request: Vec<u8> = buffer.drain(..end + 4 + length).collect();
+                        let request = String::from_utf8_lossy(&request).into_owned();
+                        let body = if request.starts_with("POST /oauth/token") {
+                            r#"{"access_token":"vat_0123456789abcdef","expires_in":3600}"#
+                        } else if request.starts_with("GET ") {
+                            r#"{"resources":[]}"#
+                        } else {
+                            r#"{"success":true}"#
+                        };
+                        recorded.lock().unwrap().push(request);
+                        let response = format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                            body.len()
+                        );
+                        stream.write_all(response.as_bytes()).await.unwrap();
+                    }
+                });
+            }
+        });
+        (url, seen)
+    }
+
+    fn header<'a>(request: &'a str, name: &str) -> Option<&'a str> {
+        request.lines().find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.eq_ignore_ascii_case(name).then(|| value.trim())
+        })
+    }
+
+    #[tokio::test]
+    async fn requests_carry_the_expected_headers() {
+        let (url, seen) = recording_server().await;
+        let credentials = Credentials {
+            client_id: "vci_test".to_string(),
+            client_secret: Secret::new("vcs_test_secret_value"),
+        };
+        let client = Client::new(ClientOptions::new(url, credentials, Scope::ReadWrite)).unwrap();
+        client.list(BaseType::CustomResource, "r1").await.unwrap();
+        client
+            .sync_all(BaseType::CustomResource, "r1", &[])
+            .await
+            .unwrap();
+
+        let seen = seen.lock().unwrap().clone();
+        assert_eq!(seen.len(), 3, "{seen:#?}");
+        let user_agent = concat!("vanta-gitops/", env!("CARGO_PKG_VERSION"));
+        for request in &seen {
+            assert_eq!(header(request, "user-agent"), Some(user_agent), "{request}");
+        }
+
+        let token = &seen[0];
+        assert!(token.starts_with("POST /oauth/token "), "{token}");
+        assert_eq!(header(token, "content-type"), Some("application/json"));
+        assert!(
+            token.contains(r#""grant_type":"client_credentials""#),
+            "{token}"
+        );
+
+        let get = &seen[1];
+        assert!(
+            get.starts_with("GET /v1/resources/custom_resource?resourceId=r1 "),
+            "{get}"
+        );
+        assert_eq!(header(get, "content-length"), None, "a GET has no body");
+        assert_eq!(header(get, "transfer-encoding"), None, "a GET has no body");
+        assert_eq!(header(get, "content-type"), None);
+        assert_eq!(
+            header(get, "authorization"),
+            Some("Bearer vat_0123456789abcdef")
+        );
+        assert!(get.ends_with("\r\n\r\n"), "{get}");
+
+        let put = &seen[2];
+        assert!(
+            put.starts_with("PUT /v1/resources/custom_resource "),
+            "{put}"
+        );
+        assert_eq!(header(put, "content-type"), Some("application/json"));
+        assert!(
+            put.ends_with(r#"{"resourceId":"r1","resources":[]}"#),
+            "{put}"
+        );
+        assert_eq!(client.tokens_minted().await, 1);
     }
 }

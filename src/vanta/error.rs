@@ -25,7 +25,7 @@ pub enum VantaError {
         attempts: u32,
         last: String,
     },
-    #[error("{method} {path} did not finish within {}s", .deadline.as_secs())]
+    #[error("{method} {path} did not finish within {}s", .deadline.as_secs_f64())]
     Deadline {
         method: &'static str,
         path: String,
@@ -33,7 +33,7 @@ pub enum VantaError {
     },
     #[error(
         "{method} {path} failed ({last}), and Vanta asked to wait {}s before retrying, beyond the deadline of {}s",
-        .wait.as_secs(), .deadline.as_secs()
+        .wait.as_secs(), .deadline.as_secs_f64()
     )]
     WaitTooLong {
         method: &'static str,

@@ -41,7 +41,7 @@ pub struct Redactor {
 }
 
 impl Redactor {
-    /// Creates a redactor that knows one secret.
+    /// Creates a redactor that replaces one secret.
     pub fn new(secret: &Secret) -> Redactor {
         let redactor = Redactor::default();
         redactor.add(secret);

@@ -34,7 +34,7 @@ fn live(fixture: &Fixture, resource_id: &str) -> Vec<Value> {
         .collect()
 }
 
-/// Creates the fixture and applies the example once, so Vanta holds every record.
+/// Creates the fixture and applies the example once, so Vanta contains every record.
 fn applied() -> Fixture {
     let fixture = Fixture::new();
     fixture.apply().success();

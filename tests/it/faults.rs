@@ -86,8 +86,8 @@ impl Fixture {
 }
 
 /// Copies the example inventory and raises its request budgets, so the client's pacing never
-/// waits in a test that retries many times. Pacing itself is tested in the client's unit
-/// tests with a paused clock.
+/// waits in a test that retries many times. The pacer's own unit test covers waiting, with a
+/// paused clock.
 pub fn fast_example() -> TestInventory {
     let inventory = TestInventory::example();
     inventory.replace(
@@ -98,7 +98,7 @@ pub fn fast_example() -> TestInventory {
     inventory
 }
 
-/// A fault on the GET of `internal-servers`, firing on every request.
+/// Builds a fault on the GET of `internal-servers` that fires on every request.
 fn on_servers_get(action: Value) -> Value {
     json!({ "method": "GET", "path": SERVERS_PATH, "action": action })
 }
@@ -623,7 +623,7 @@ fn secrets_never_reach_output_or_files() {
         ("plan file", fixture.inventory.read("plan.json")),
         ("apply record", fixture.inventory.read("record.json")),
     ];
-    let token_shape = regex_lite_token();
+    let token_shape = token_shape_finder();
     for (name, text) in &outputs {
         assert!(
             !text.is_empty(),
@@ -643,12 +643,37 @@ fn secrets_never_reach_output_or_files() {
     assert!(outputs[1].1.contains("retrying"), "{}", outputs[1].1);
 }
 
-/// Returns a check for a sandbox access token (`vat_` and 48 hex digits) anywhere in a text.
-fn regex_lite_token() -> impl Fn(&str) -> bool {
+/// Returns a check for a sandbox access token (`vat_` and at least 16 hex digits) anywhere in a text.
+fn token_shape_finder() -> impl Fn(&str) -> bool {
     |text: &str| {
         text.match_indices("vat_").any(|(index, _)| {
             let rest = &text[index + 4..];
             rest.len() >= 16 && rest[..16].chars().all(|c| c.is_ascii_hexdigit())
         })
     }
+}
+
+#[test]
+fn normal_runs_stay_within_vanta_limits() {
+    // The sandbox enforces Vanta's documented limits, and the inventory keeps the client's
+    // default budgets.
+    let inventory = TestInventory::example();
+    let sandbox = sandbox_with(&inventory, |config| {
+        config.rate_limits = vanta_gitops::sandbox::RateLimits::default();
+    });
+    let run = |args: &[&str]| {
+        let mut command = inventory.command();
+        sandbox.configure(&mut command);
+        command.args(args).assert()
+    };
+    run(&["plan", "."]).success();
+    run(&["apply", ".", "--auto-approve"]).success();
+    run(&["plan", ".", "--detailed-exitcode"]).code(0);
+    let limited: Vec<Value> = sandbox
+        .journal()
+        .into_iter()
+        .filter(|entry| entry["status"] == 429)
+        .collect();
+    assert_eq!(limited, Vec::<Value>::new());
+    assert_eq!(sandbox.count("POST"), 3, "one token per run");
 }
