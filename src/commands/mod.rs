@@ -27,7 +27,10 @@ pub const EXIT_CHANGES: u8 = 2;
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.verbose);
+    // The sandbox server reports its address and each request at info level; other
+    // commands keep logs quiet unless asked.
+    let serves = matches!(cli.command, Command::Sandbox(_));
+    init_logging(cli.verbose, serves);
     let printer = Printer::new(cli.no_color || crate::settings::no_color_requested());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -68,10 +71,11 @@ fn report(printer: &Printer, error: &anyhow::Error) {
     printer.error(&text);
 }
 
-/// Sets up `tracing` on stderr: warnings by default, `-v` debug, `-vv` trace, and `RUST_LOG`
-/// over both.
-fn init_logging(verbose: u8) {
+/// Sets up `tracing` on stderr: warnings by default (info for the sandbox server), `-v`
+/// debug, `-vv` trace, and `RUST_LOG` over all of them.
+fn init_logging(verbose: u8, serves: bool) {
     let level = match verbose {
+        0 if serves => "vanta_gitops=info",
         0 => "vanta_gitops=warn",
         1 => "vanta_gitops=debug",
         _ => "vanta_gitops=trace",

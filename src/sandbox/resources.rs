@@ -118,9 +118,15 @@ pub async fn sync_all(
         Some(_) => return Err(bad_request("/resources: must be array")),
         None => return Err(bad_request("must have property 'resources'")),
     };
-    let resource = declared_resource(&shared, resource_id, base_type)?;
+    declared_resource(&shared, resource_id, base_type)?;
+    let Some(validator) = shared.validators.get(resource_id) else {
+        return Err(Rejection::Error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("resource {resource_id} has no compiled schema"),
+        ));
+    };
 
-    let mut records = validate::validate_records(resource, elements).map_err(bad_request)?;
+    let mut records = validator.validate(elements).map_err(bad_request)?;
     if shared.config.reject_duplicate_unique_ids {
         if let Some(message) = validate::find_duplicate(&records) {
             return Err(bad_request(message));
@@ -130,9 +136,7 @@ pub async fn sync_all(
     }
     if shared.config.drop_fractional_seconds {
         for record in &mut records {
-            record
-                .values_mut()
-                .for_each(validate::drop_fractional_seconds);
+            validator.drop_fractional_seconds(record);
         }
     }
 
@@ -202,7 +206,7 @@ fn declared_resource<'a>(
     }
 }
 
-/// Reads the body up to `max_bytes`, answering 413 beyond it.
+/// Reads the body up to `max_bytes`, and rejects a larger one with 413.
 async fn read_body(
     headers: &HeaderMap,
     body: Body,

@@ -3,5 +3,6 @@
 mod apply;
 mod faults;
 mod jtd;
+mod sandbox;
 mod support;
 mod workflow;
