@@ -47,13 +47,14 @@ impl ResourceResult {
 }
 
 /// Applies one resource whose plan has changes: reads it again and refuses when it changed
-/// since the plan ("Saved plan is stale"), sends the complete desired set, then reads it back
-/// and checks that Vanta holds exactly the desired records.
+/// since the plan ("Saved plan is stale" when `saved`), sends the complete desired set, then
+/// reads it back and checks that Vanta holds exactly the desired records.
 pub async fn apply_resource(
     client: &Client,
     resource: &ResourceDef,
     planned: &ResourcePlan,
     sources: &SourceMap,
+    saved: bool,
 ) -> ResourceResult {
     let mut result = ResourceResult {
         name: resource.name.clone(),
@@ -74,10 +75,10 @@ pub async fn apply_resource(
     let current_digest = remote_digest(&current.records, &resource.schema);
     if current_digest != planned.remote_digest {
         result.outcome = Outcome::NotAttempted;
-        result.error = Some(
-            "Saved plan is stale: the records in Vanta changed since the plan was made; run plan again"
-                .to_string(),
-        );
+        let plan = if saved { "Saved plan" } else { "Plan" };
+        result.error = Some(format!(
+            "{plan} is stale: the records in Vanta changed since the plan was made, perhaps by another apply; nothing was sent for this resource, run plan again"
+        ));
         return result;
     }
     let desired: Vec<serde_json::Value> = resource

@@ -151,8 +151,14 @@ async fn apply_with(
             .find(|resource| resource.name == planned.name)
             .context("the plan names a resource the inventory does not declare")?;
         printer.message(&format!("{}: applying...", planned.name));
-        let result =
-            apply::apply_resource(&connection.client, resource, planned, &inventory.sources).await;
+        let result = apply::apply_resource(
+            &connection.client,
+            resource,
+            planned,
+            &inventory.sources,
+            saved.is_some(),
+        )
+        .await;
         failed = result.outcome != Outcome::Applied;
         results.push(result);
     }

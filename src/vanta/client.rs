@@ -524,6 +524,12 @@ fn parse_list(request: &str, body: &[u8]) -> Result<RemoteSet, VantaError> {
         path: request.to_string(),
         message,
     };
+    // serde reads a struct from an array too, so `[[...]]` would pass without this check.
+    if body.iter().find(|byte| !byte.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(invalid(
+            "the body is not a complete resource list: expected a JSON object".to_string(),
+        ));
+    }
     let response: ListResponse = serde_json::from_slice(body)
         .map_err(|error| invalid(format!("the body is not a complete resource list: {error}")))?;
     let mut seen = HashSet::new();
@@ -561,6 +567,17 @@ fn check_base_url(url: &str) -> Result<(), VantaError> {
         message: message.to_string(),
     };
     let parsed = reqwest::Url::parse(url).map_err(|error| invalid(&error.to_string()))?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        // The URL is printed in plans and apply records, so it must carry no credentials.
+        return Err(VantaError::InvalidUrl {
+            url: format!(
+                "{}://{}",
+                parsed.scheme(),
+                parsed.host_str().unwrap_or_default()
+            ),
+            message: "the URL must not contain a user name or password; set VANTA_CLIENT_ID and VANTA_CLIENT_SECRET instead".to_string(),
+        });
+    }
     match parsed.scheme() {
         "https" => Ok(()),
         "http" => {
@@ -659,6 +676,12 @@ mod tests {
         assert!(check_base_url("http://localhost:1").is_ok());
         assert!(check_base_url("http://api.vanta.com").is_err());
         assert!(check_base_url("ftp://127.0.0.1").is_err());
+        let error = check_base_url("https://vci_id:hunter2@api.vanta.com").unwrap_err();
+        assert!(!error.to_string().contains("hunter2"), "{error}");
+        assert!(
+            error.to_string().contains("user name or password"),
+            "{error}"
+        );
     }
 
     #[test]

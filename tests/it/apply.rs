@@ -520,3 +520,72 @@ fn concurrent_applies_leave_whole_sets() {
     fixture.sandbox.clear_faults();
     fixture.plan().code(0);
 }
+
+#[test]
+fn saved_plan_checked_again_before_each_put() {
+    let fixture = Fixture::new();
+    fixture
+        .command()
+        .args(["plan", ".", "--out", "plan.json"])
+        .assert()
+        .success();
+    // The PUT of internal-servers (sent first) is slow. While it waits, another writer
+    // changes okta-users, which the apply reads again right before its own PUT.
+    fixture.sandbox.add_faults(json!({
+        "method": "PUT", "path": "/v1/resources/custom_resource", "delayMs": 800
+    }));
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("vanta-gitops"))
+        .current_dir(fixture.inventory.path())
+        .env_remove("RUST_LOG")
+        .env("NO_COLOR", "1")
+        .env("VANTA_API_URL", &fixture.sandbox.url)
+        .env("VANTA_CLIENT_ID", vanta_gitops::sandbox::DEFAULT_CLIENT_ID)
+        .env(
+            "VANTA_CLIENT_SECRET",
+            vanta_gitops::sandbox::DEFAULT_CLIENT_SECRET,
+        )
+        .env("VANTA_GITOPS_REQUEST_TIMEOUT_MS", "5000")
+        .args(["apply", "plan.json", "--auto-approve"])
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Four GETs are the plan's two reads and the apply's first two. The change lands after
+    // them, so only the read right before the okta-users PUT can notice it.
+    let started = std::time::Instant::now();
+    while fixture.sandbox.count("GET") < 4 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the apply never reached the PUT"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let intruder = json!({
+        "uniqueId": "okta-intruder", "displayName": "Intruder",
+        "externalUrl": "https://acme.okta.com/intruder", "fullName": "Intruder",
+        "accountName": "intruder", "email": "intruder@acme.example",
+        "permissionLevel": "ADMIN", "createdTimestamp": "2026-01-01T00:00:00Z",
+        "status": "ACTIVE", "mfaEnabled": false, "authMethod": "PASSWORD"
+    });
+    fixture.sandbox.seed(USERS_ID, json!([intruder]));
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("internal-servers: applied"), "{stderr}");
+    assert!(
+        stderr.contains("okta-users: not attempted: Saved plan is stale"),
+        "{stderr}"
+    );
+    let user_puts = fixture
+        .sandbox
+        .requests()
+        .iter()
+        .filter(|line| *line == "PUT /v1/resources/user_account")
+        .count();
+    assert_eq!(user_puts, 0);
+    assert_eq!(
+        fixture.sandbox.stored(USERS_ID).len(),
+        1,
+        "the intruder stays"
+    );
+}

@@ -677,3 +677,108 @@ fn normal_runs_stay_within_vanta_limits() {
     assert_eq!(limited, Vec::<Value>::new());
     assert_eq!(sandbox.count("POST"), 3, "one token per run");
 }
+
+#[test]
+fn put_stored_but_reply_lost_converges() {
+    // The sandbox stores the PUT, then cuts its reply short, so the client cannot know that
+    // the records arrived.
+    for action in ["truncate", "malformedJson"] {
+        let fixture = Fixture::with_faults(json!({
+            "method": "PUT", "path": SERVERS_PATH, "times": 1, "action": { "kind": action }
+        }));
+        fixture
+            .apply()
+            .code(1)
+            .stderr(predicate::str::contains(
+                "internal-servers: failed: invalid response to PUT /v1/resources/custom_resource: unexpected body",
+            ))
+            .stderr(predicate::str::contains(
+                "okta-users: not attempted: an earlier resource failed",
+            ));
+        assert_eq!(
+            fixture.statuses("PUT", SERVERS_PATH),
+            vec![Some(200)],
+            "{action}"
+        );
+
+        // The next plan finds the records in place, and the next apply sends only the rest.
+        fixture
+            .plan()
+            .code(2)
+            .stdout(predicate::str::contains("internal-servers[").not())
+            .stdout(predicate::str::contains(
+                "Plan: 15 to add, 0 to change, 0 to destroy.",
+            ));
+        fixture.apply().success();
+        assert_eq!(fixture.served("PUT", SERVERS_PATH).len(), 1, "{action}");
+        fixture.plan().code(0);
+    }
+}
+
+#[test]
+fn unexpected_list_shapes_abort() {
+    let bodies = [
+        (json!({}), "missing field `resources`"),
+        (json!({ "resources": null }), "invalid type: null"),
+        (
+            json!({ "resources": [], "next": "cursor" }),
+            "unknown field `next`",
+        ),
+        (json!([]), "expected a JSON object"),
+        (
+            json!([[{ "uniqueId": "srv_001" }]]),
+            "expected a JSON object",
+        ),
+        (json!("<html>maintenance</html>"), "expected a JSON object"),
+        (
+            json!({ "resources": [{ "displayName": "no id" }] }),
+            "record 0 has no string `uniqueId`",
+        ),
+        (
+            json!({ "resources": [{ "uniqueId": 7 }] }),
+            "record 0 has no string `uniqueId`",
+        ),
+    ];
+    for (body, message) in bodies {
+        let fault = on_servers_get(json!({ "kind": "respond", "status": 200, "body": body }));
+        assert_read_fault_aborts(fault, message);
+    }
+}
+
+#[test]
+fn read_faults_on_apply_send_nothing() {
+    let cases = [
+        (
+            json!({ "kind": "respond", "status": 404, "body": { "error": "not found" } }),
+            "HTTP 404: not found",
+        ),
+        (
+            json!({ "kind": "respond", "status": 429, "body": "rate limit exceeded",
+                    "retryAfterSeconds": 3600 }),
+            "Vanta asked to wait 3600s before retrying",
+        ),
+        (
+            json!({ "kind": "respond", "status": 503, "body": "maintenance",
+                    "retryAfterSeconds": 3600, "retryAfterHttpDate": true }),
+            "before retrying, beyond the deadline of 300s",
+        ),
+    ];
+    for (action, message) in cases {
+        assert_read_fault_aborts(on_servers_get(action), message);
+    }
+}
+
+#[test]
+fn revoked_token_during_plan_is_replaced() {
+    let fixture = Fixture::with_faults(json!({
+        "method": "GET", "path": SERVERS_PATH, "nth": 1, "action": { "kind": "revokeToken" }
+    }));
+    fixture.plan().code(2).stderr(predicate::str::contains(
+        "another process requested a token for the same application",
+    ));
+    assert_eq!(fixture.sandbox.count("POST"), 2);
+    assert_eq!(
+        fixture.statuses("GET", SERVERS_PATH),
+        vec![Some(401), Some(200)]
+    );
+}
