@@ -1,6 +1,7 @@
 //! The client itself: one token per run, paced and retried requests, strict response parsing.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
@@ -98,6 +99,9 @@ pub struct Client {
     token_pacer: Pacer,
     resource_pacer: Pacer,
     redactor: Redactor,
+    /// Whether any resource request of this run succeeded. A 401 after that means the token
+    /// was revoked, while a 401 before it may also mean the application lacks access.
+    started: AtomicBool,
 }
 
 #[derive(Debug, Default)]
@@ -200,6 +204,7 @@ impl Client {
             redactor: Redactor::new(&options.credentials.client_secret),
             options,
             token: Mutex::new(TokenState::default()),
+            started: AtomicBool::new(false),
         })
     }
 
@@ -323,7 +328,12 @@ impl Client {
                 .await
                 .map_err(|_| deadline_error())?;
             let (error, after) = match outcome {
-                Attempt::Done(result) => return result,
+                Attempt::Done(result) => {
+                    if result.is_ok() && endpoint == Endpoint::Resources {
+                        self.started.store(true, Ordering::Relaxed);
+                    }
+                    return result;
+                }
                 Attempt::Rejected => {
                     let rejected = token.expect("only resource requests are rejected");
                     self.after_rejection(&rejected, method, path).await?;
@@ -435,8 +445,8 @@ impl Client {
     /// Handles a 401 on a resource request. When another task already replaced the rejected
     /// token, or the token simply expired, the request is retried with a new token. Otherwise
     /// another process requested a token for the same application, which revoked this run's:
-    /// the run mints a new token once, and fails with [`VantaError::TokenRevoked`] when it
-    /// happens again.
+    /// the run mints a new token once, and fails with [`VantaError::TokenRevoked`] (or
+    /// [`VantaError::TokenRejected`] when no request succeeded yet) when it happens again.
     async fn after_rejection(
         &self,
         rejected: &Secret,
@@ -459,6 +469,12 @@ impl Client {
             return self.mint(&mut state).await.map(drop);
         }
         if state.renewed_after_rejection {
+            if !self.started.load(Ordering::Relaxed) {
+                return Err(VantaError::TokenRejected {
+                    method,
+                    path: path.to_string(),
+                });
+            }
             return Err(VantaError::TokenRevoked);
         }
         state.renewed_after_rejection = true;

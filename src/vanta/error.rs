@@ -11,6 +11,12 @@ pub enum VantaError {
         "the access token was revoked during the run: another process requested a token for the same Vanta application"
     )]
     TokenRevoked,
+    #[error(
+        "the access token was revoked during the run: another process requested a token for the same Vanta application ({method} {path} failed with HTTP 401 before any request of this run succeeded, so the application may also lack access to this resource)"
+    )]
+    /// A token revoked twice before any request succeeded, which a missing permission of
+    /// the application can also cause.
+    TokenRejected { method: &'static str, path: String },
     #[error("{method} {path} failed with HTTP {status}: {message}")]
     Status {
         method: &'static str,

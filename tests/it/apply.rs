@@ -221,6 +221,24 @@ fn mass_delete_needs_allow_destroy() {
         .success()
         .stdout(predicate::str::contains("0 added, 0 changed, 3 destroyed."));
     assert_eq!(live(&fixture, SERVERS_ID).len(), 5);
+    // Custom resources are removed, unlike user accounts, which Vanta keeps deactivated.
+    assert_eq!(fixture.sandbox.stored(SERVERS_ID).len(), 5);
+}
+
+#[test]
+fn lost_records_file_trips_max_destroy() {
+    // One of the two files of okta-users disappears, as after a bad merge or a sparse
+    // checkout: its seven accounts would be deactivated.
+    let fixture = applied();
+    std::fs::remove_file(fixture.inventory.path().join("users/operations.yaml")).unwrap();
+    fixture
+        .apply()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "apply refused by the `maxDestroy` rule for resource `okta-users`: the plan deletes 7 records of `okta-users`, more than the limit of 5 (`maxDestroy.count`)",
+        ));
+    assert_eq!(fixture.sandbox.count("PUT"), 0);
+    assert_eq!(live(&fixture, USERS_ID).len(), 15);
 }
 
 #[test]
@@ -509,7 +527,7 @@ fn concurrent_applies_leave_whole_sets() {
     for stderr in &failed {
         assert!(
             stderr.contains("the access token was revoked during the run")
-                || stderr.contains("Saved plan is stale")
+                || stderr.contains("Plan is stale")
                 || stderr.contains("changed since the plan was made"),
             "the loser says why it stopped:\n{stderr}"
         );

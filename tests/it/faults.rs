@@ -348,6 +348,36 @@ fn token_endpoint_errors_are_retried() {
         fixture.statuses("POST", "/oauth/token"),
         vec![Some(503), Some(503), Some(200)]
     );
+
+    let fixture = Fixture::with_faults(json!({
+        "method": "POST", "path": "/oauth/token", "times": 1, "action": { "kind": "drop" }
+    }));
+    fixture.plan().code(2);
+    assert_eq!(
+        fixture.statuses("POST", "/oauth/token"),
+        vec![None, Some(200)]
+    );
+
+    let fixture = Fixture::with_faults(json!({
+        "method": "POST", "path": "/oauth/token", "times": 1, "delayMs": 1000
+    }));
+    fixture
+        .plan()
+        .code(2)
+        .stderr(predicate::str::contains("the request timed out"));
+}
+
+#[test]
+fn token_endpoint_failing_stops_before_reads() {
+    let fixture = Fixture::with_faults(json!({
+        "method": "POST", "path": "/oauth/token",
+        "action": { "kind": "respond", "status": 500, "body": "unavailable" }
+    }));
+    fixture.apply().code(1).stderr(predicate::str::contains(
+        "POST /oauth/token failed after 5 attempts",
+    ));
+    assert_eq!(fixture.sandbox.count("GET"), 0);
+    assert_eq!(fixture.sandbox.count("PUT"), 0);
 }
 
 #[test]
@@ -430,6 +460,28 @@ fn token_revoked_twice_stops_the_run() {
         0,
         "no PUT was accepted"
     );
+}
+
+#[test]
+fn token_rejected_from_the_start_stops_the_run() {
+    let fixture = Fixture::with_faults(json!({
+        "path": "/v1/resources/*", "action": { "kind": "revokeToken" }
+    }));
+    fixture
+        .apply()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "the access token was revoked during the run",
+        ))
+        .stderr(predicate::str::contains(
+            "failed with HTTP 401 before any request of this run succeeded",
+        ));
+    assert_eq!(
+        fixture.sandbox.count("POST"),
+        2,
+        "the token is replaced at most once"
+    );
+    assert_eq!(fixture.sandbox.count("PUT"), 0);
 }
 
 #[test]
