@@ -124,6 +124,36 @@ async fn apply_with(
             ));
         }
         printer.message("Nothing was sent to Vanta.");
+        if let Some(path) = &args.record {
+            // The record of a refused run lists every changed resource as not attempted, with
+            // the rules that stopped it, so an auditor sees the attempt too.
+            let results: Vec<ResourceResult> = apply_order(plan)
+                .into_iter()
+                .filter(|planned| planned.managed && planned.has_changes())
+                .map(|planned| {
+                    let reasons: Vec<String> = refusals
+                        .iter()
+                        .filter(|refusal| refusal.resource == planned.name)
+                        .map(|refusal| format!("refused by the `{}` rule", refusal.rule))
+                        .collect();
+                    let reason = if reasons.is_empty() {
+                        "another resource was refused".to_string()
+                    } else {
+                        reasons.join("; ")
+                    };
+                    ResourceResult::not_attempted(planned, reason)
+                })
+                .collect();
+            write_record(
+                path,
+                plan,
+                &results,
+                started_at,
+                &inventory.root,
+                connection.client.base_url(),
+            )?;
+            printer.message(&format!("Wrote the apply record to `{}`.", path.display()));
+        }
         return Ok(ExitCode::FAILURE);
     }
     if !confirm(args.auto_approve, printer)? {

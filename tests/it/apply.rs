@@ -395,6 +395,8 @@ fn apply_record_lists_each_resource() {
     assert!(resources[0]["before_digest"].is_string());
     assert!(resources[0]["after_digest"].is_string());
     assert_ne!(resources[0]["before_digest"], resources[0]["after_digest"]);
+    assert!(resources[0]["started_at"].is_string());
+    assert!(resources[0]["finished_at"].is_string());
     assert_eq!(resources[1]["name"], "okta-users");
     assert_eq!(resources[1]["outcome"], "failed");
     assert!(
@@ -606,4 +608,30 @@ fn saved_plan_checked_again_before_each_put() {
         1,
         "the intruder stays"
     );
+}
+
+#[test]
+fn refused_apply_writes_a_record() {
+    let fixture = applied();
+    remove_record(&fixture, "users/engineering.yaml", "okta-00u1breakglass");
+    fixture
+        .inventory
+        .replace(SERVERS_FILE, "memory: 4096", "memory: 8192");
+    fixture
+        .command()
+        .args(["apply", ".", "--auto-approve", "--record", "record.json"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("Wrote the apply record"));
+    assert_eq!(fixture.sandbox.count("PUT"), 0);
+    let record: Value = serde_json::from_str(&fixture.inventory.read("record.json")).unwrap();
+    let resources = record["resources"].as_array().unwrap();
+    assert_eq!(resources.len(), 2);
+    assert_eq!(resources[0]["name"], "internal-servers");
+    assert_eq!(resources[0]["outcome"], "not_attempted");
+    assert_eq!(resources[0]["error"], "another resource was refused");
+    assert_eq!(resources[1]["name"], "okta-users");
+    assert_eq!(resources[1]["outcome"], "not_attempted");
+    assert_eq!(resources[1]["error"], "refused by the `protected` rule");
+    assert!(resources[1]["after_digest"].is_null());
 }

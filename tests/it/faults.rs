@@ -834,3 +834,19 @@ fn revoked_token_during_plan_is_replaced() {
         vec![Some(401), Some(200)]
     );
 }
+
+#[test]
+fn put_accepted_but_not_stored_fails() {
+    // Vanta answers success without storing anything, so only the read-back notices.
+    let fixture = Fixture::with_faults(json!({
+        "method": "PUT", "path": SERVERS_PATH,
+        "action": { "kind": "respond", "status": 200, "body": { "success": true } }
+    }));
+    fixture
+        .apply()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "internal-servers: failed: Vanta accepted the PUT but contains different records afterwards (8 differ, such as srv_001, srv_002",
+        ));
+    assert_eq!(fixture.served("PUT", USERS_PATH).len(), 0);
+}
