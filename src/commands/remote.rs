@@ -101,6 +101,8 @@ pub async fn connect(
             };
         }
     }
+    // NOTE: the pacers count this process's requests only. Vanta counts per application, so
+    // runs started within the same minute can still meet a 429, which the client retries.
     let client = Client::new(options)?;
     Ok(Connection {
         client: Arc::new(client),
