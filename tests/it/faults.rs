@@ -252,14 +252,23 @@ fn slow_response_times_out_and_is_retried() {
         .stderr(predicate::str::contains("retrying"))
         .stderr(predicate::str::contains("the request timed out"));
     assert_eq!(fixture.statuses("GET", SERVERS_PATH), vec![Some(200)]);
+    let rule = &fixture.sandbox.faults()[0];
+    assert_eq!(rule["fired"], 1, "{rule}");
+    assert_eq!(rule["matched"], 2, "the request was sent again: {rule}");
 }
 
 #[test]
 fn slow_responses_every_time_abort() {
-    assert_read_fault_aborts(
-        json!({ "method": "GET", "path": SERVERS_PATH, "delayMs": 1000 }),
-        "the request timed out",
-    );
+    let fault = json!({ "method": "GET", "path": SERVERS_PATH, "delayMs": 1000 });
+    assert_read_fault_aborts(fault.clone(), "the request timed out");
+
+    let fixture = Fixture::with_faults(fault);
+    fixture
+        .plan()
+        .code(1)
+        .stderr(predicate::str::contains("failed after 5 attempts"));
+    let rule = &fixture.sandbox.faults()[0];
+    assert_eq!(rule["matched"], 5, "five attempts, each timed out: {rule}");
 }
 
 #[test]

@@ -228,6 +228,15 @@ impl Sandbox {
         body["requests"].as_array().cloned().unwrap_or_default()
     }
 
+    /// Returns the fault rules with their counters: `matched` requests and times `fired`.
+    pub fn faults(&self) -> Vec<serde_json::Value> {
+        let url = format!("{}/_sandbox/faults", self.url);
+        let body: serde_json::Value = self
+            .runtime
+            .block_on(async { reqwest::get(url).await.unwrap().json().await.unwrap() });
+        body["faults"].as_array().cloned().unwrap_or_default()
+    }
+
     /// Removes every fault rule.
     pub fn clear_faults(&self) {
         let url = format!("{}/_sandbox/faults", self.url);
