@@ -5,6 +5,7 @@
 //! present (only with `--detailed-exitcode` or `--expect-no-changes`).
 
 mod apply;
+mod github;
 mod inventory;
 mod plan;
 mod remote;
@@ -30,8 +31,8 @@ pub fn main() -> ExitCode {
     // The sandbox server reports its address and each request at info level; other
     // commands keep logs quiet unless asked.
     let serves = matches!(cli.command, Command::Sandbox(_));
-    init_logging(cli.verbose, serves);
     let printer = Printer::new(cli.no_color || crate::settings::no_color_requested());
+    init_logging(cli.verbose, serves, printer.stderr_color);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -59,6 +60,7 @@ async fn run(command: Command, printer: Printer) -> anyhow::Result<ExitCode> {
         Command::Show(args) => show::run(&args, printer),
         Command::Test(args) => test::run(&args, printer).await,
         Command::Sandbox(command) => sandbox::run(command, printer).await,
+        Command::Github(command) => github::run(&command, printer).await,
     }
 }
 
@@ -73,7 +75,7 @@ fn report(printer: &Printer, error: &anyhow::Error) {
 
 /// Sets up `tracing` on stderr: warnings by default (info for the sandbox server), `-v`
 /// debug, `-vv` trace, and `RUST_LOG` over all of them.
-fn init_logging(verbose: u8, serves: bool) {
+fn init_logging(verbose: u8, serves: bool, color: bool) {
     let level = match verbose {
         0 if serves => "vanta_gitops=info",
         0 => "vanta_gitops=warn",
@@ -84,6 +86,7 @@ fn init_logging(verbose: u8, serves: bool) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
         .with_writer(std::io::stderr)
+        .with_ansi(color)
         .with_target(false)
         .try_init();
 }

@@ -2,6 +2,8 @@
 
 mod apply;
 mod faults;
+mod github;
+mod github_standin;
 mod jtd;
 mod sandbox;
 mod support;
