@@ -126,7 +126,7 @@ async fn apply_with(
         printer.message("Nothing was sent to Vanta.");
         if let Some(path) = &args.record {
             // The record of a refused run lists every changed resource as not attempted, with
-            // the rules that stopped it, so an auditor sees the attempt too.
+            // the rules that stopped it, so the attempt is on record too.
             let results: Vec<ResourceResult> = apply_order(plan)
                 .into_iter()
                 .filter(|planned| planned.managed && planned.has_changes())

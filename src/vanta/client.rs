@@ -166,7 +166,7 @@ struct SyncResponse {
     success: bool,
 }
 
-/// Which endpoint a request goes to, for pacing and for the meaning of a 401.
+/// The endpoint family of a request, which selects its pacer and the meaning of a 401.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Endpoint {
     Token,
@@ -222,7 +222,7 @@ impl Client {
     /// a partial read would plan deletions.
     pub async fn list(&self, base: BaseType, resource_id: &str) -> Result<RemoteSet, VantaError> {
         let path = format!("/v1/resources/{}", base.path_segment());
-        // Errors name the whole request, so two resources of one base type are told apart.
+        // Errors name the whole request, so they distinguish two resources of one base type.
         let request = format!("{path}?resourceId={resource_id}");
         let body = self
             .send_with_retries("GET", &request, Endpoint::Resources, |client, token| {
@@ -273,7 +273,7 @@ impl Client {
             Ok(SyncResponse { success: false }) => Err(VantaError::InvalidResponse {
                 method: "PUT",
                 path,
-                message: "Vanta answered `success: false`".to_string(),
+                message: "Vanta responded with `success: false`".to_string(),
             }),
             Err(error) => Err(self.redact(VantaError::InvalidResponse {
                 method: "PUT",
@@ -505,6 +505,7 @@ impl Client {
         ))
         .await
         .map_err(|error| self.redact(error))?;
+
         let response: TokenResponse =
             serde_json::from_slice(&body).map_err(|_| VantaError::InvalidResponse {
                 method: "POST",
@@ -512,6 +513,7 @@ impl Client {
                 message: "the token response has no `access_token`".to_string(),
             })?;
         let token = Secret::new(response.access_token);
+        // Registered before anything can print it, so every later message is cleaned of it.
         self.redactor.add(&token);
         let lifetime = response.expires_in.map(Duration::from_secs);
         state.minted += 1;
@@ -755,7 +757,7 @@ mod tests {
     }
 
     /// Starts a loopback HTTP/1.1 server that records each request (head and body) and
-    /// answers like Vanta: a token, an empty list, or a successful sync.
+    /// responds like Vanta: a token, an empty list, or a successful sync.
     async fn recording_server() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
