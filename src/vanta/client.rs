@@ -349,7 +349,7 @@ impl Client {
                     last: error.to_string(),
                 });
             }
-            let delay = after.unwrap_or_else(|| backoff(self.options.backoff_base, attempt));
+            let delay = after.unwrap_or_else(|| self.retry_delay(endpoint, &error, attempt));
             if started.elapsed() + delay > self.options.deadline {
                 return Err(match after {
                     Some(wait) => VantaError::WaitTooLong {
@@ -427,6 +427,25 @@ impl Client {
         } else {
             Attempt::Done(Err(error))
         }
+    }
+
+    /// Returns the delay before retry number `attempt` when Vanta sent no `Retry-After`. Vanta
+    /// documents none for 429, so a rate-limited request waits at least one request's share
+    /// of the window (3 seconds at 20 a minute), doubled per attempt, which lets a window
+    /// that another run filled drain within the attempts.
+    fn retry_delay(&self, endpoint: Endpoint, error: &VantaError, attempt: u32) -> Duration {
+        let delay = backoff(self.options.backoff_base, attempt);
+        if !matches!(error, VantaError::Status { status: 429, .. }) {
+            return delay;
+        }
+        let limit = match endpoint {
+            Endpoint::Token => self.options.token_limit,
+            Endpoint::Resources => self.options.resource_limit,
+        };
+        if limit.requests == 0 {
+            return delay;
+        }
+        delay.max(backoff(limit.window / limit.requests, attempt))
     }
 
     /// Returns the run's token: the one already minted, or a new one on first use and when
@@ -515,7 +534,11 @@ impl Client {
         let token = Secret::new(response.access_token);
         // Registered before anything can print it, so every later message is cleaned of it.
         self.redactor.add(&token);
-        let lifetime = response.expires_in.map(Duration::from_secs);
+        // A lifetime of 0 would renew the token before every request, so it counts as unknown.
+        let lifetime = response
+            .expires_in
+            .filter(|&seconds| seconds > 0)
+            .map(Duration::from_secs);
         state.minted += 1;
         tracing::debug!(
             minted = state.minted,
@@ -754,6 +777,33 @@ mod tests {
                 "{attempt}: {delay:?}"
             );
         }
+    }
+
+    #[test]
+    fn rate_limited_retries_wait_for_the_window() {
+        let credentials = Credentials {
+            client_id: "vci_test".to_string(),
+            client_secret: Secret::new("vcs_test_secret_value"),
+        };
+        let mut options =
+            ClientOptions::new("http://127.0.0.1:1".to_string(), credentials, Scope::Read);
+        options.backoff_base = Duration::from_millis(1);
+        let client = Client::new(options).unwrap();
+        let status = |status| VantaError::Status {
+            method: "GET",
+            path: "/v1/resources/user_account".to_string(),
+            status,
+            message: String::new(),
+        };
+        let limited = status(429);
+        let first = client.retry_delay(Endpoint::Resources, &limited, 1);
+        assert!(first >= Duration::from_secs(3), "{first:?}");
+        let second = client.retry_delay(Endpoint::Resources, &limited, 2);
+        assert!(second >= Duration::from_secs(6), "{second:?}");
+        let token = client.retry_delay(Endpoint::Token, &limited, 1);
+        assert!(token >= Duration::from_secs(12), "{token:?}");
+        let failed = client.retry_delay(Endpoint::Resources, &status(503), 1);
+        assert!(failed < Duration::from_millis(2), "{failed:?}");
     }
 
     /// Starts a loopback HTTP/1.1 server that records each request (head and body) and
