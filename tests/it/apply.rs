@@ -5,7 +5,7 @@ use predicates::prelude::*;
 use serde_json::{Value, json};
 
 use crate::faults::{Fixture, fast_example};
-use crate::support::sandbox_with;
+use crate::support::{TimeoutGateway, sandbox_with};
 
 const SERVERS_ID: &str = "6650f5a0c1d2e3f4a5b6c7d8";
 const USERS_ID: &str = "6650f5a0c1d2e3f4a5b6c701";
@@ -457,24 +457,32 @@ fn partial_failure_converges_on_rerun() {
 
 #[test]
 fn put_stored_before_gateway_timeout_converges() {
-    // The sandbox cannot yet store a PUT and then answer 504, so the test stores the records
-    // itself after the failed run, as a gateway timeout after the write would leave them.
-    let fixture = Fixture::with_faults(json!({
-        "method": "PUT", "path": "/v1/resources/custom_resource",
-        "action": { "kind": "respond", "status": 504, "body": "Gateway Timeout" }
-    }));
-    fixture
-        .apply()
+    // Every PUT of internal-servers reaches the sandbox and is stored, but the gateway in
+    // front of it answers 504, so the client sees five failed attempts.
+    let fixture = Fixture::new();
+    let gateway = TimeoutGateway::start(&fixture.sandbox.url, "/v1/resources/custom_resource");
+    let mut command = fixture.command();
+    gateway.configure(&mut command);
+    command
+        .args(["apply", ".", "--auto-approve"])
+        .assert()
         .code(1)
         .stderr(predicate::str::contains(
             "internal-servers: failed: PUT /v1/resources/custom_resource failed after 5 attempts",
         ))
-        .stderr(predicate::str::contains("HTTP 504: Gateway Timeout"));
-    let (inventory, _) = vanta_gitops::inventory::load(fixture.inventory.path()).unwrap();
-    let servers = inventory.resource("internal-servers").unwrap();
-    let records: Vec<Value> = servers.records.iter().map(|r| r.value.clone()).collect();
-    fixture.sandbox.seed(SERVERS_ID, Value::Array(records));
-    fixture.sandbox.clear_faults();
+        .stderr(predicate::str::contains("HTTP 504: Gateway Timeout"))
+        .stderr(predicate::str::contains(
+            "okta-users: not attempted: an earlier resource failed",
+        ));
+    let stored = fixture
+        .sandbox
+        .journal()
+        .into_iter()
+        .filter(|entry| entry["method"] == "PUT" && entry["status"] == 200)
+        .count();
+    assert_eq!(stored, 5, "the sandbox stored every attempt");
+
+    // Straight to the sandbox, the next plan shows no change for internal-servers.
     fixture
         .plan()
         .code(2)
@@ -482,6 +490,18 @@ fn put_stored_before_gateway_timeout_converges() {
         .stdout(predicate::str::contains(
             "Plan: 15 to add, 0 to change, 0 to destroy.",
         ));
+    fixture.sandbox.clear_requests();
+    fixture.apply().success();
+    assert_eq!(
+        fixture
+            .sandbox
+            .requests()
+            .iter()
+            .filter(|line| line.starts_with("PUT "))
+            .count(),
+        1,
+        "only okta-users is sent"
+    );
 }
 
 #[test]
