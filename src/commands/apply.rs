@@ -67,6 +67,9 @@ async fn apply_with(
     connection: &remote::Connection,
 ) -> anyhow::Result<ExitCode> {
     let started_at = jiff::Timestamp::now();
+    if let Some(saved) = saved {
+        check_saved_target(saved, connection.client.base_url())?;
+    }
     let remote_sets = remote::fetch(&connection.client, selected).await?;
     let fresh = make_plan(
         inventory,
@@ -235,6 +238,29 @@ fn read_saved_plan(path: &Path) -> anyhow::Result<Plan> {
         );
     }
     Ok(plan)
+}
+
+/// Rejects a saved plan made against another API, since two empty resources have the same
+/// digest and a plan made against an empty staging tenant would pass every other check. The
+/// sandbox listens on a new loopback port each run, so loopback URLs only need to match as
+/// loopback.
+fn check_saved_target(saved: &Plan, api_url: &str) -> anyhow::Result<()> {
+    let is_loopback = |url: &str| {
+        url::Url::parse(url).is_ok_and(|url| match url.host() {
+            Some(url::Host::Domain(domain)) => domain == "localhost",
+            Some(url::Host::Ipv4(address)) => address.is_loopback(),
+            Some(url::Host::Ipv6(address)) => address.is_loopback(),
+            None => false,
+        })
+    };
+    let same = saved.api_url.trim_end_matches('/') == api_url.trim_end_matches('/');
+    if same || (is_loopback(&saved.api_url) && is_loopback(api_url)) {
+        return Ok(());
+    }
+    anyhow::bail!(
+        "the saved plan was made against `{}`, but this run targets `{api_url}`; run plan again against `{api_url}`",
+        saved.api_url
+    )
 }
 
 /// Refuses a saved plan whose desired records no longer match the inventory, or whose

@@ -655,3 +655,31 @@ fn refused_apply_writes_a_record() {
     assert_eq!(resources[1]["error"], "refused by the `protected` rule");
     assert!(resources[1]["after_digest"].is_null());
 }
+
+#[test]
+fn saved_plan_for_another_api_is_rejected() {
+    let fixture = Fixture::new();
+    fixture
+        .command()
+        .args(["plan", ".", "--out", "plan.json"])
+        .assert()
+        .success();
+    // The same plan, as if made against Vanta's commercial host (with a valid digest).
+    let mut plan: vanta_gitops::plan::Plan =
+        serde_json::from_str(&fixture.inventory.read("plan.json")).unwrap();
+    plan.api_url = "https://api.vanta.com".to_string();
+    plan.plan_digest = vanta_gitops::plan::diff::plan_digest(&plan);
+    fixture
+        .inventory
+        .write("plan.json", &serde_json::to_string(&plan).unwrap());
+    fixture.sandbox.clear_requests();
+    fixture
+        .command()
+        .args(["apply", "plan.json", "--auto-approve"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "the saved plan was made against `https://api.vanta.com`, but this run targets `http://127.0.0.1:",
+        ));
+    assert_eq!(fixture.sandbox.requests(), Vec::<String>::new());
+}
