@@ -423,7 +423,11 @@ fn partial_failure_converges_on_rerun() {
         "method": "PUT", "path": "/v1/resources/user_account", "times": 5,
         "action": { "kind": "respond", "status": 500, "body": { "error": "storage failure" } }
     }));
-    let fixture = Fixture { inventory, sandbox };
+    let fixture = Fixture {
+        inventory,
+        sandbox,
+        timeout_ms: 2000,
+    };
     fixture
         .apply()
         .code(1)
@@ -510,7 +514,11 @@ fn concurrent_applies_leave_whole_sets() {
     let sandbox = sandbox_with(&inventory, |_| {});
     // Slow resource requests, so the two runs overlap.
     sandbox.add_faults(json!({ "path": "/v1/resources/*", "delayMs": 150 }));
-    let fixture = Fixture { inventory, sandbox };
+    let fixture = Fixture {
+        inventory,
+        sandbox,
+        timeout_ms: 2000,
+    };
     let spawn = || {
         let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("vanta-gitops"));
         command
