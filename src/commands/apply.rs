@@ -68,7 +68,7 @@ async fn apply_with(
 ) -> anyhow::Result<ExitCode> {
     let started_at = jiff::Timestamp::now();
     if let Some(saved) = saved {
-        check_saved_target(saved, connection.client.base_url())?;
+        apply::saved::check_target(saved, connection.client.base_url())?;
     }
     let remote_sets = remote::fetch(&connection.client, selected).await?;
     let fresh = make_plan(
@@ -79,7 +79,7 @@ async fn apply_with(
     );
     let plan = match saved {
         Some(saved) => {
-            check_saved_matches(saved, &fresh)?;
+            apply::saved::check_matches(saved, &fresh)?;
             saved
         }
         None => &fresh,
@@ -128,25 +128,8 @@ async fn apply_with(
         }
         printer.message("Nothing was sent to Vanta.");
         if let Some(path) = &args.record {
-            // The record of a refused run lists every changed resource as not attempted, with
-            // the rules that stopped it, so the attempt is on record too.
-            let results: Vec<ResourceResult> = apply_order(plan)
-                .into_iter()
-                .filter(|planned| planned.managed && planned.has_changes())
-                .map(|planned| {
-                    let reasons: Vec<String> = refusals
-                        .iter()
-                        .filter(|refusal| refusal.resource == planned.name)
-                        .map(|refusal| format!("refused by the `{}` rule", refusal.rule))
-                        .collect();
-                    let reason = if reasons.is_empty() {
-                        "another resource was refused".to_string()
-                    } else {
-                        reasons.join("; ")
-                    };
-                    ResourceResult::not_attempted(planned, reason)
-                })
-                .collect();
+            // A refused run is on record too, so an auditor sees every attempt.
+            let results = apply::safety::refused_results(&apply_order(plan), &refusals);
             write_record(
                 path,
                 plan,
@@ -238,61 +221,6 @@ fn read_saved_plan(path: &Path) -> anyhow::Result<Plan> {
         );
     }
     Ok(plan)
-}
-
-/// Rejects a saved plan made against another API, since two empty resources have the same
-/// digest and a plan made against an empty staging tenant would pass every other check. The
-/// sandbox listens on a new loopback port each run, so loopback URLs only need to match as
-/// loopback.
-fn check_saved_target(saved: &Plan, api_url: &str) -> anyhow::Result<()> {
-    let is_loopback = |url: &str| {
-        url::Url::parse(url).is_ok_and(|url| match url.host() {
-            Some(url::Host::Domain(domain)) => domain == "localhost",
-            Some(url::Host::Ipv4(address)) => address.is_loopback(),
-            Some(url::Host::Ipv6(address)) => address.is_loopback(),
-            None => false,
-        })
-    };
-    let same = saved.api_url.trim_end_matches('/') == api_url.trim_end_matches('/');
-    if same || (is_loopback(&saved.api_url) && is_loopback(api_url)) {
-        return Ok(());
-    }
-    anyhow::bail!(
-        "the saved plan was made against `{}`, but this run targets `{api_url}`; run plan again against `{api_url}`",
-        saved.api_url
-    )
-}
-
-/// Refuses a saved plan whose desired records no longer match the inventory, or whose
-/// records in Vanta changed since the plan was made. An applied plan changes the records in
-/// Vanta, so this check also keeps a plan from being applied twice. Each resource is checked
-/// again right before its PUT, because another process may change it in between.
-fn check_saved_matches(saved: &Plan, fresh: &Plan) -> anyhow::Result<()> {
-    for planned in &saved.resources {
-        let Some(current) = fresh
-            .resources
-            .iter()
-            .find(|resource| resource.name == planned.name)
-        else {
-            anyhow::bail!(
-                "Saved plan is stale: the inventory no longer declares resource `{}`; run plan again",
-                planned.name
-            );
-        };
-        if current.desired_digest != planned.desired_digest {
-            anyhow::bail!(
-                "Saved plan is stale: the inventory's records of `{}` changed since the plan was made; run plan again",
-                planned.name
-            );
-        }
-        if current.remote_digest != planned.remote_digest {
-            anyhow::bail!(
-                "Saved plan is stale: the records of `{}` in Vanta changed since the plan was made (a saved plan is applied at most once); run plan again",
-                planned.name
-            );
-        }
-    }
-    Ok(())
 }
 
 /// Orders resources so that vulnerable components go before the vulnerabilities that refer
