@@ -883,3 +883,29 @@ fn put_accepted_but_not_stored_fails() {
         ));
     assert_eq!(fixture.served("PUT", USERS_PATH).len(), 0);
 }
+
+#[test]
+fn token_error_echoing_the_secret_is_redacted() {
+    let secret = vanta_gitops::sandbox::DEFAULT_CLIENT_SECRET;
+    let fixture = Fixture::with_faults(json!({
+        "method": "POST", "path": "/oauth/token",
+        "action": { "kind": "respond", "status": 401, "body": {
+            "error": "invalid_client",
+            "error_description": format!("no application with client_secret={secret}")
+        } }
+    }));
+    let assert = fixture
+        .command()
+        .args(["-vv", "apply", ".", "--auto-approve"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "Vanta rejected the credentials (401): invalid_client: no application with client_secret=[REDACTED]",
+        ));
+    let output = assert.get_output();
+    for stream in [&output.stdout, &output.stderr] {
+        let text = String::from_utf8_lossy(stream);
+        assert!(!text.contains(secret), "{text}");
+    }
+    assert_eq!(fixture.sandbox.count("GET"), 0);
+}
