@@ -311,14 +311,16 @@ impl Client {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let token = match endpoint {
-                Endpoint::Token => None,
-                Endpoint::Resources => Some(self.token().await?),
-            };
             match endpoint {
                 Endpoint::Token => self.token_pacer.acquire().await,
                 Endpoint::Resources => self.resource_pacer.acquire().await,
             }
+            // The token is taken after pacing, which may wait, so it is checked for expiry
+            // right before it is sent.
+            let token = match endpoint {
+                Endpoint::Token => None,
+                Endpoint::Resources => Some(self.token().await?),
+            };
             let remaining = self.options.deadline.saturating_sub(started.elapsed());
             let exchange = async {
                 let result = build(self, token.as_ref().map(Secret::expose)).send().await;
