@@ -909,3 +909,21 @@ fn token_error_echoing_the_secret_is_redacted() {
     }
     assert_eq!(fixture.sandbox.count("GET"), 0);
 }
+
+#[test]
+fn failed_token_renewal_sends_no_put() {
+    // Tokens live one second, resource requests take 400 ms, and every token request after
+    // the first fails, so the renewal the apply needs before its PUT cannot succeed.
+    let fixture = Fixture::with_config(|config| {
+        config.token_lifetime_seconds = 1;
+    });
+    fixture.sandbox.add_faults(json!([
+        { "path": "/v1/resources/*", "delayMs": 400 },
+        { "method": "POST", "path": "/oauth/token", "after": 1,
+          "action": { "kind": "respond", "status": 500, "body": "unavailable" } }
+    ]));
+    fixture.apply().code(1).stderr(predicate::str::contains(
+        "POST /oauth/token failed after 5 attempts",
+    ));
+    assert_eq!(fixture.sandbox.count("PUT"), 0);
+}
