@@ -339,6 +339,7 @@ fn render_seconds(changes: usize) -> f64 {
                 before: Some("BASE".into()),
                 after: Some("EDITOR".into()),
                 sensitive: false,
+                elements: Vec::new(),
             }],
             unchanged: Vec::new(),
         })
@@ -362,6 +363,7 @@ fn render_seconds(changes: usize) -> f64 {
             remote_digest: String::new(),
             desired_digest: String::new(),
             changes: records,
+            sources: Vec::new(),
         }],
         custom_tests: Vec::new(),
         warnings: Vec::new(),

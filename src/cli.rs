@@ -55,8 +55,12 @@ pub enum DiagnosticFormat {
 /// Output formats of plans.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PlanFormat {
+    /// Terraform-style text, coloured on a terminal.
     Text,
+    /// The saved plan format, described by `schemas/plan.schema.json`.
     Json,
+    /// Markdown for pull-request comments and job summaries.
+    Markdown,
 }
 
 #[derive(Debug, Args)]
@@ -100,11 +104,11 @@ pub struct PlanArgs {
     #[arg(long)]
     pub detailed_exitcode: bool,
 
-    /// Plan only this resource (repeatable). Other resources are not read.
+    /// Plan only this resource, whole (repeatable). Other resources are not read.
     #[arg(long, value_name = "NAME")]
     pub resource: Vec<String>,
 
-    /// Show unchanged fields too.
+    /// Show unchanged fields and array elements too (text format only).
     #[arg(long)]
     pub full: bool,
 
@@ -148,7 +152,7 @@ pub struct ShowArgs {
     /// A plan saved with `plan --out`.
     pub plan: PathBuf,
 
-    /// Show unchanged fields too.
+    /// Show unchanged fields and array elements too (text format only).
     #[arg(long)]
     pub full: bool,
 

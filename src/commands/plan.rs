@@ -27,16 +27,7 @@ pub async fn run(args: &PlanArgs, printer: Printer) -> anyhow::Result<ExitCode> 
     let mut plan = make_plan(&inventory, &selected, &fetched?, &api_url);
     plan.inventory = Some(args.dir.display().to_string());
 
-    match args.format {
-        PlanFormat::Text => {
-            let options = TextOptions {
-                color: printer.stdout_color,
-                full: args.full,
-            };
-            printer.data(&plan::render::text::render(&plan, options));
-        }
-        PlanFormat::Json => printer.data(&plan::render::json::render(&plan)),
-    }
+    print_plan(&plan, args.format, args.full, printer);
     if let Some(path) = &args.out {
         save_plan(&plan, path)?;
         printer.message(&format!("Saved the plan to `{}`.", path.display()));
@@ -47,8 +38,26 @@ pub async fn run(args: &PlanArgs, printer: Printer) -> anyhow::Result<ExitCode> 
     Ok(ExitCode::SUCCESS)
 }
 
+/// Prints a plan to stdout in a format. Colours follow the printer, which turns them off
+/// unless stdout is a terminal, and with `NO_COLOR` or `--no-color`.
+pub fn print_plan(plan: &Plan, format: PlanFormat, full: bool, printer: Printer) {
+    let text = match format {
+        PlanFormat::Text => {
+            let options = TextOptions {
+                color: printer.stdout_color,
+                full,
+            };
+            plan::render::text::render(plan, options)
+        }
+        PlanFormat::Json => plan::render::json::render(plan),
+        PlanFormat::Markdown => plan::render::markdown::render(plan),
+    };
+    printer.data(&text);
+}
+
 /// Returns the resources a command works on: all of them, or the ones named with
-/// `--resource`. An unknown name is an error, so a typo never plans nothing silently.
+/// `--resource`, in the inventory's order and each once. An unknown name is an error, so a
+/// typo never plans nothing silently.
 pub fn select_resources<'a>(
     inventory: &'a Inventory,
     names: &[String],
@@ -56,22 +65,22 @@ pub fn select_resources<'a>(
     if names.is_empty() {
         return Ok(inventory.resources.iter().collect());
     }
-    names
+    if let Some(unknown) = names.iter().find(|name| inventory.resource(name).is_none()) {
+        let known: Vec<&str> = inventory
+            .resources
+            .iter()
+            .map(|resource| resource.name.as_str())
+            .collect();
+        anyhow::bail!(
+            "unknown resource `{unknown}`; the inventory declares `{}`",
+            known.join("`, `")
+        );
+    }
+    Ok(inventory
+        .resources
         .iter()
-        .map(|name| {
-            inventory.resource(name).with_context(|| {
-                let known: Vec<&str> = inventory
-                    .resources
-                    .iter()
-                    .map(|resource| resource.name.as_str())
-                    .collect();
-                format!(
-                    "unknown resource `{name}`; the inventory declares `{}`",
-                    known.join("`, `")
-                )
-            })
-        })
-        .collect()
+        .filter(|resource| names.contains(&resource.name))
+        .collect())
 }
 
 /// Builds the plan of the selected resources from their current records.

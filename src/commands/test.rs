@@ -4,10 +4,11 @@ use std::process::ExitCode;
 
 use crate::cli::TestArgs;
 use crate::commands::inventory::load_or_report;
-use crate::commands::plan::select_resources;
+use crate::commands::plan::{select_resources, sensitive_paths};
 use crate::commands::remote;
-use crate::custom_tests;
+use crate::custom_tests::{self, CustomTest};
 use crate::diagnostics::plural;
+use crate::inventory::Inventory;
 use crate::printer::Printer;
 use crate::vanta::Scope;
 
@@ -70,8 +71,14 @@ pub async fn run(args: &TestArgs, printer: Printer) -> anyhow::Result<ExitCode> 
                 outcome.failing.len(),
                 plural(outcome.in_scope, "record")
             ));
+            let masked = reads_sensitive_field(&inventory, test);
             for failure in &outcome.failing {
-                report.push_str(&format!("  - {}: {}\n", failure.unique_id, failure.reason));
+                let reason = if masked {
+                    "(reason hidden: the test reads a sensitive field)"
+                } else {
+                    failure.reason.as_str()
+                };
+                report.push_str(&format!("  - {}: {reason}\n", failure.unique_id));
             }
             if let Some(remediation) = &test.remediation {
                 report.push_str(&format!("  remediation: {remediation}\n"));
@@ -85,5 +92,24 @@ pub async fn run(args: &TestArgs, printer: Printer) -> anyhow::Result<ExitCode> 
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// Reports whether a test reads a field declared sensitive, or an object that contains one.
+/// Failure reasons quote the values they compare, so such a test's reasons are not shown.
+fn reads_sensitive_field(inventory: &Inventory, test: &CustomTest) -> bool {
+    let sensitive = sensitive_paths(inventory, &test.resource);
+    custom_tests::test_fields(test).iter().any(|field| {
+        // Array indexes do not appear in sensitive paths, so `logins.0.secret` reads
+        // `logins.secret`.
+        let segments: Vec<String> = field
+            .segments()
+            .iter()
+            .filter(|segment| segment.parse::<usize>().is_err())
+            .cloned()
+            .collect();
+        sensitive
+            .iter()
+            .any(|path| segments.starts_with(path) || path.starts_with(&segments))
     })
 }

@@ -15,12 +15,7 @@ use super::rule::{CustomTest, FieldPath, Rule};
 /// resource's custom properties. An array index segment matches `elements`, any segment matches
 /// `values` or an empty schema, and `ref` is followed into the root's `definitions`.
 pub fn unknown_fields(test: &CustomTest, record_schema: &Value) -> Vec<FieldPath> {
-    let mut fields = Vec::new();
-    if let Some(scope) = &test.scope {
-        collect_fields(scope, &mut fields);
-    }
-    collect_fields(&test.rule, &mut fields);
-
+    let fields = test_fields(test);
     let definitions = record_schema.get("definitions");
     let mut unknown: Vec<FieldPath> = Vec::new();
     for field in fields {
@@ -30,6 +25,16 @@ pub fn unknown_fields(test: &CustomTest, record_schema: &Value) -> Vec<FieldPath
         }
     }
     unknown
+}
+
+/// Returns every field that a test's `scope` and `rule` read, in the order they appear.
+pub fn test_fields(test: &CustomTest) -> Vec<&FieldPath> {
+    let mut fields = Vec::new();
+    if let Some(scope) = &test.scope {
+        collect_fields(scope, &mut fields);
+    }
+    collect_fields(&test.rule, &mut fields);
+    fields
 }
 
 fn collect_fields<'a>(rule: &'a Rule, fields: &mut Vec<&'a FieldPath>) {

@@ -34,5 +34,5 @@ pub mod rule;
 mod value;
 
 pub use eval::{Failure, TestOutcome, evaluate, passes};
-pub use fields::unknown_fields;
+pub use fields::{test_fields, unknown_fields};
 pub use rule::{Comparison, CustomTest, FieldPath, Operator, Rule, RuleError};

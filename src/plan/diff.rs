@@ -9,10 +9,10 @@ use crate::custom_tests::{self, CustomTest};
 use crate::diagnostics::SourceMap;
 use crate::inventory::model::DesiredRecord;
 use crate::plan::model::{
-    Action, FORMAT_VERSION, FieldChange, Plan, RecordChange, ResourcePlan, SENSITIVE,
-    SourceLocation, Summary, TestImpact,
+    Action, ElementChange, ElementOp, FORMAT_VERSION, FieldChange, Plan, RecordChange,
+    RecordSource, ResourcePlan, SENSITIVE, SourceLocation, Summary, TestImpact,
 };
-use crate::plan::normalize::{canonical_json, normalize};
+use crate::plan::normalize::{canonical_json, fractional_timestamps, normalize};
 use crate::schema::base::BaseType;
 use crate::schema::jtd::{Form, Schema};
 use crate::vanta::RemoteRecord;
@@ -41,13 +41,20 @@ pub struct PlanInput<'a> {
     pub custom_tests: &'a [CustomTest],
 }
 
-/// Builds the plan. Resources keep the order given; records are sorted by `uniqueId`.
+/// Arrays with at least this many elements on either side are shown element by element when
+/// only some of their elements changed. Shorter ones read better as one line before and after.
+pub const LONG_ARRAY: usize = 4;
+
+/// Builds the plan. Resources are sorted by name and records by `uniqueId`, so the same
+/// inputs give the same plan whatever order they come in.
 pub fn build(input: &PlanInput<'_>) -> Plan {
     let mut summary = Summary::default();
     let mut warnings = Vec::new();
     let mut resources = Vec::with_capacity(input.resources.len());
     let mut custom_tests = Vec::new();
-    for resource in &input.resources {
+    let mut ordered: Vec<&ResourceInput<'_>> = input.resources.iter().collect();
+    ordered.sort_by(|a, b| a.name.cmp(b.name));
+    for resource in ordered {
         let plan = plan_resource(resource, input.sources, &mut warnings);
         summary.add_counts(plan.summary);
         for test in input
@@ -62,7 +69,7 @@ pub fn build(input: &PlanInput<'_>) -> Plan {
     let mut plan = Plan {
         format_version: FORMAT_VERSION.to_string(),
         workspace: input.workspace.map(str::to_string),
-        api_url: input.api_url.to_string(),
+        api_url: redact_url(input.api_url),
         summary,
         resources,
         custom_tests,
@@ -81,6 +88,19 @@ pub fn plan_digest(plan: &Plan) -> String {
     copy.inventory = None;
     let value = serde_json::to_value(&copy).unwrap_or(Value::Null);
     sha256(canonical_json(&value).as_bytes())
+}
+
+/// Removes a user name, password, query and fragment from a URL, so that a URL given with
+/// credentials in it never reaches a plan. Text that is not a URL is replaced whole.
+fn redact_url(text: &str) -> String {
+    let Ok(mut url) = url::Url::parse(text) else {
+        return "(invalid URL)".to_string();
+    };
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url.set_query(None);
+    url.set_fragment(None);
+    url.to_string().trim_end_matches('/').to_string()
 }
 
 fn sha256(bytes: &[u8]) -> String {
@@ -128,11 +148,33 @@ pub fn plan_resource(
         remote_digest,
         desired_digest,
         changes: Vec::new(),
+        sources: Vec::new(),
     };
     if !resource.managed {
         return plan;
     }
     email_case_warnings(resource, warnings);
+    for record in resource.desired {
+        for path in fractional_timestamps(&record.value, schema, schema) {
+            warnings.push(format!(
+                "{}[{}]: `{}` has fractional seconds, which Vanta drops; the plan compares \
+                 whole seconds",
+                resource.name,
+                record.unique_id,
+                path.join(".")
+            ));
+        }
+    }
+    plan.sources = resource
+        .desired
+        .iter()
+        .map(|record| RecordSource {
+            unique_id: record.unique_id.clone(),
+            file: sources.path(record.span.file).display().to_string(),
+            line: record.span.line,
+        })
+        .collect();
+    plan.sources.sort_by(|a, b| a.unique_id.cmp(&b.unique_id));
 
     let by_id: HashMap<&str, &(&RemoteRecord, Value)> = remote_normal
         .iter()
@@ -188,6 +230,7 @@ pub fn plan_resource(
         });
     }
     changes.sort_by(|a, b| a.unique_id.cmp(&b.unique_id));
+    debug_assert!(changes.iter().all(RecordChange::is_visible));
     for change in &changes {
         match change.action {
             Action::Create | Action::Reactivate => plan.summary.add += 1,
@@ -214,6 +257,12 @@ pub fn remote_digest(records: &[RemoteRecord], schema: &Schema) -> String {
     remote_set_digest(&normal)
 }
 
+/// Digests a resource's current records: one line per record, sorted, of its JSON-quoted
+/// `uniqueId`, whether it is soft-deleted, and its normalised canonical JSON.
+///
+/// NOTE: the digests cover values of sensitive fields too, because apply must notice when one
+/// changes. A digest does not reveal a value, but a guessable secret (a short PIN) could be
+/// confirmed by someone who has every other field of the resource.
 fn remote_set_digest(records: &[(&RemoteRecord, Value)]) -> String {
     let mut entries: Vec<(&str, bool, String)> = records
         .iter()
@@ -294,7 +343,13 @@ impl<'a> FieldDiff<'a> {
         let empty = serde_json::Map::new();
         let before_members = before.and_then(Value::as_object).unwrap_or(&empty);
         let after_members = after.and_then(Value::as_object).unwrap_or(&empty);
-        for (name, member_schema) in self.member_order(schema, before_members, after_members) {
+        let members = self.member_order(schema, before_members, after_members);
+        if members.is_empty() && before != after && !path.is_empty() {
+            // An empty object against an absent one has no member to show the change on.
+            self.leaf(path, before, after);
+            return;
+        }
+        for (name, member_schema) in members {
             path.push(name.clone());
             self.walk(
                 path,
@@ -364,7 +419,13 @@ impl<'a> FieldDiff<'a> {
     }
 
     fn leaf(&mut self, path: &[String], before: Option<&Value>, after: Option<&Value>) {
-        let sensitive = self.is_sensitive(path);
+        // A leaf that contains a sensitive field, such as an array of objects with a secret
+        // member, is masked whole, because the walk does not step into it.
+        let sensitive = self.is_sensitive(path)
+            || self
+                .sensitive
+                .iter()
+                .any(|sensitive| sensitive.starts_with(path));
         let mask = |value: Option<&Value>| {
             value.map(|value| {
                 if sensitive {
@@ -374,11 +435,18 @@ impl<'a> FieldDiff<'a> {
                 }
             })
         };
+        let elements = match (before, after) {
+            (Some(Value::Array(before)), Some(Value::Array(after))) if !sensitive => {
+                element_changes(before, after)
+            }
+            _ => Vec::new(),
+        };
         let change = FieldChange {
             path: path.to_vec(),
             before: mask(before),
             after: mask(after),
             sensitive,
+            elements,
         };
         if before == after {
             self.unchanged.push(change);
@@ -388,9 +456,81 @@ impl<'a> FieldDiff<'a> {
     }
 }
 
+/// Returns the element-level changes of two arrays, or nothing when the arrays are equal, short,
+/// have no element in common, or are too long to compare element by element.
+fn element_changes(before: &[Value], after: &[Value]) -> Vec<ElementChange> {
+    // The longest common subsequence table costs one cell per pair of elements.
+    const MAX_CELLS: usize = 4_000_000;
+    if before == after
+        || before.len().max(after.len()) < LONG_ARRAY
+        || (before.len() + 1) * (after.len() + 1) > MAX_CELLS
+    {
+        return Vec::new();
+    }
+
+    let (rows, columns) = (before.len(), after.len());
+    let mut common = vec![0usize; (rows + 1) * (columns + 1)];
+    let cell = |row: usize, column: usize| row * (columns + 1) + column;
+    for row in (0..rows).rev() {
+        for column in (0..columns).rev() {
+            common[cell(row, column)] = if before[row] == after[column] {
+                common[cell(row + 1, column + 1)] + 1
+            } else {
+                common[cell(row + 1, column)].max(common[cell(row, column + 1)])
+            };
+        }
+    }
+    if common[cell(0, 0)] == 0 {
+        return Vec::new();
+    }
+
+    let mut changes = Vec::with_capacity(rows.max(columns));
+    let (mut row, mut column) = (0, 0);
+    while row < rows || column < columns {
+        let op = if row < rows && column < columns && before[row] == after[column] {
+            ElementOp::Keep
+        } else if row < rows
+            && (column == columns || common[cell(row + 1, column)] >= common[cell(row, column + 1)])
+        {
+            // Removals come before additions at the same place, as in a unified diff.
+            ElementOp::Remove
+        } else {
+            ElementOp::Add
+        };
+        let value = match op {
+            ElementOp::Keep => {
+                row += 1;
+                column += 1;
+                before[row - 1].clone()
+            }
+            ElementOp::Add => {
+                column += 1;
+                after[column - 1].clone()
+            }
+            ElementOp::Remove => {
+                row += 1;
+                before[row - 1].clone()
+            }
+        };
+        changes.push(ElementChange { op, value });
+    }
+    changes
+}
+
 /// Warns about desired emails that differ only in case, from each other or from Vanta's copy:
 /// the comparison is exact, so such a pair is two people or a perpetual diff.
 fn email_case_warnings(resource: &ResourceInput<'_>, warnings: &mut Vec<String>) {
+    let masked = resource
+        .sensitive
+        .iter()
+        .any(|path| path.first().is_some_and(|first| first == "email"));
+    let shown = |address: &str| {
+        if masked {
+            SENSITIVE.to_string()
+        } else {
+            format!("`{address}`")
+        }
+    };
     let email = |value: &Value| {
         value
             .get("email")
@@ -405,8 +545,11 @@ fn email_case_warnings(resource: &ResourceInput<'_>, warnings: &mut Vec<String>)
         let key = address.to_lowercase();
         match seen.get(&key) {
             Some((other_id, other)) if *other != address => warnings.push(format!(
-                "{}: emails `{other}` ({other_id}) and `{address}` ({}) differ only in case",
-                resource.name, record.unique_id
+                "{}: emails {} ({other_id}) and {} ({}) differ only in case",
+                resource.name,
+                shown(other),
+                shown(&address),
+                record.unique_id
             )),
             Some(_) => {}
             None => {
@@ -430,8 +573,11 @@ fn email_case_warnings(resource: &ResourceInput<'_>, warnings: &mut Vec<String>)
         };
         if desired != current && desired.to_lowercase() == current.to_lowercase() {
             warnings.push(format!(
-                "{}[{}]: email `{desired}` differs from Vanta's `{current}` only in case; the plan changes it",
-                resource.name, record.unique_id
+                "{}[{}]: email {} differs from Vanta's {} only in case; the plan changes it",
+                resource.name,
+                record.unique_id,
+                shown(&desired),
+                shown(&current)
             ));
         }
     }
@@ -464,11 +610,27 @@ fn test_impact(test: &CustomTest, resource: &ResourceInput<'_>) -> TestImpact {
         ids.sort();
         ids
     };
+    let failing_before = ids(&before);
+    let removed = if resource.managed {
+        failing_before
+            .iter()
+            .filter(|id| {
+                !resource
+                    .desired
+                    .iter()
+                    .any(|record| &record.unique_id == *id)
+            })
+            .cloned()
+            .collect()
+    } else {
+        Vec::new()
+    };
     TestImpact {
         name: test.name.clone(),
         resource: test.resource.clone(),
-        failing_before: ids(&before),
+        failing_before,
         failing_after: ids(&after),
         in_scope_after: after.in_scope,
+        removed,
     }
 }

@@ -8,5 +8,8 @@ pub mod model;
 pub mod normalize;
 pub mod render;
 
+#[cfg(test)]
+mod tests;
+
 pub use diff::{PlanInput, ResourceInput, build};
 pub use model::{Action, Plan};

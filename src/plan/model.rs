@@ -3,6 +3,7 @@
 //! The same structure is rendered as text, markdown and JSON, and saved with `plan --out`.
 //! Values of sensitive fields are already masked here, so no renderer can print them.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::schema::base::BaseType;
@@ -13,17 +14,23 @@ pub const FORMAT_VERSION: &str = "1.0";
 /// The text that replaces the value of a sensitive field in every output.
 pub const SENSITIVE: &str = "(sensitive value)";
 
-/// A whole plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A plan of vanta-gitops: what applying an inventory would change in Vanta. `plan --out`
+/// saves it in this form, and `show` and `apply` read it back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Plan {
+    /// The version of this format, `MAJOR.MINOR`. Readers reject an unknown major version and
+    /// ignore fields they do not know.
     pub format_version: String,
     /// The workspace name, when the inventory's `Workspace` sets one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
     /// The API base URL the current records were read from.
     pub api_url: String,
+    /// The counts of changes over every resource.
     pub summary: Summary,
+    /// The planned resources, sorted by name.
     pub resources: Vec<ResourcePlan>,
+    /// How each Custom Test's outcome changes, by resource and then test name.
     #[serde(default)]
     pub custom_tests: Vec<TestImpact>,
     /// Warnings about the plan, such as two desired emails that differ only in case.
@@ -46,11 +53,15 @@ impl Plan {
 }
 
 /// Counts of changes, in Terraform's terms: deactivations count as destroys.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Summary {
+    /// Records created or reactivated.
     pub add: usize,
+    /// Records updated in place.
     pub change: usize,
+    /// Records deleted or deactivated.
     pub destroy: usize,
+    /// Desired records that already match Vanta.
     pub unchanged: usize,
 }
 
@@ -65,14 +76,19 @@ impl Summary {
 }
 
 /// The plan for one declared resource.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ResourcePlan {
+    /// The resource's local name in the inventory.
     pub name: String,
+    /// The Vanta base type, such as `UserAccount`.
+    #[schemars(schema_with = "base_type_schema")]
     pub base_type: BaseType,
+    /// The `resourceId` Vanta gave the resource.
     pub resource_id: String,
     /// `false` when the inventory declares the resource but has no `Records` document for it:
     /// the plan reads it and leaves it as it is.
     pub managed: bool,
+    /// The counts of changes of this resource.
     pub summary: Summary,
     /// Records in Vanta that are live (not soft-deleted) when the plan was made.
     pub remote_live: usize,
@@ -80,7 +96,12 @@ pub struct ResourcePlan {
     pub remote_digest: String,
     /// A digest of the desired records, checked against the inventory before applying.
     pub desired_digest: String,
+    /// The records that change, sorted by `uniqueId`.
     pub changes: Vec<RecordChange>,
+    /// Where every desired record is written, sorted by `uniqueId`, including records that do
+    /// not change. Empty for a resource the inventory does not manage.
+    #[serde(default)]
+    pub sources: Vec<RecordSource>,
 }
 
 impl ResourcePlan {
@@ -91,7 +112,9 @@ impl ResourcePlan {
 }
 
 /// What happens to one record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Create,
@@ -111,9 +134,11 @@ impl Action {
 }
 
 /// The change of one record.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RecordChange {
+    /// The record's `uniqueId`.
     pub unique_id: String,
+    /// What happens to the record.
     pub action: Action,
     /// Where the desired record is written. `None` for deletions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -125,25 +150,74 @@ pub struct RecordChange {
     pub unchanged: Vec<FieldChange>,
 }
 
-/// A file and line in the inventory.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SourceLocation {
+impl RecordChange {
+    /// Reports whether rendering the change shows what changes. Every action but a
+    /// reactivation lists at least one field; a reactivation may restore a record unchanged,
+    /// and its header line is the change. A plan must never hold an invisible change.
+    pub fn is_visible(&self) -> bool {
+        self.action == Action::Reactivate || !self.fields.is_empty()
+    }
+}
+
+/// Where one desired record is written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RecordSource {
+    /// The record's `uniqueId`.
+    pub unique_id: String,
+    /// The file, relative to the inventory folder.
     pub file: String,
+    /// The 1-based line where the record starts.
+    pub line: u32,
+}
+
+/// A file and line in the inventory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SourceLocation {
+    /// The file, relative to the inventory folder.
+    pub file: String,
+    /// The 1-based line where the record starts.
     pub line: u32,
 }
 
 /// The change of one field, addressed by its path from the record, such as
 /// `["customProperties", "memory"]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FieldChange {
+    /// The member names from the record down to the field.
     pub path: Vec<String>,
+    /// The normalised value in Vanta, absent when Vanta does not have the field. A sensitive
+    /// value is replaced by `(sensitive value)`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<serde_json::Value>,
+    /// The normalised desired value, absent when the field is removed. A sensitive value is
+    /// replaced by `(sensitive value)`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<serde_json::Value>,
     /// Whether the values are masked because the field is declared sensitive.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub sensitive: bool,
+    /// The element-level changes of an array of which only some elements changed, in order.
+    /// Empty when the whole value before and after is the clearer view.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub elements: Vec<ElementChange>,
+}
+
+/// One element of an array shown element by element.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ElementChange {
+    /// Whether the element stays, is added or is removed.
+    pub op: ElementOp,
+    /// The element's normalised value.
+    pub value: serde_json::Value,
+}
+
+/// Whether an array element stays, is added or is removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ElementOp {
+    Keep,
+    Add,
+    Remove,
 }
 
 impl FieldChange {
@@ -154,9 +228,11 @@ impl FieldChange {
 }
 
 /// How a Custom Test's outcome changes when the plan is applied.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TestImpact {
+    /// The Custom Test's name.
     pub name: String,
+    /// The resource whose records the test evaluates.
     pub resource: String,
     /// Failing records now, by `uniqueId`.
     pub failing_before: Vec<String>,
@@ -164,6 +240,9 @@ pub struct TestImpact {
     pub failing_after: Vec<String>,
     /// Records the test applies to after the apply.
     pub in_scope_after: usize,
+    /// Records failing now that the apply deletes or deactivates, by `uniqueId`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<String>,
 }
 
 impl TestImpact {
@@ -178,10 +257,46 @@ impl TestImpact {
     }
 }
 
+/// Returns the JSON Schema of the saved plan format, which `schemas/plan.schema.json` holds.
+pub fn json_schema() -> serde_json::Value {
+    let schema = schemars::schema_for!(Plan);
+    serde_json::to_value(&schema).unwrap_or(serde_json::Value::Null)
+}
+
+/// Describes a base type as one of its names, because [`BaseType`] has no schema of its own.
+fn base_type_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let names: Vec<&str> = BaseType::ALL.iter().map(|base| base.name()).collect();
+    schemars::json_schema!({ "type": "string", "enum": names })
+}
+
 fn outcome(failing: &[String]) -> &'static str {
     if failing.is_empty() {
         "passing"
     } else {
         "failing"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Compares the checked-in JSON Schema of the plan format with the one the types give.
+    /// Run with `VANTA_GITOPS_UPDATE_SCHEMAS=1` to rewrite the file after changing the types.
+    #[test]
+    fn plan_schema_file_matches_types() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/plan.schema.json");
+        let generated = serde_json::to_string_pretty(&json_schema()).unwrap() + "\n";
+        if std::env::var_os("VANTA_GITOPS_UPDATE_SCHEMAS").is_some() {
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            checked_in == generated,
+            "{} is out of date; run `VANTA_GITOPS_UPDATE_SCHEMAS=1 cargo test --lib plan::model` \
+             and commit the result",
+            path.display()
+        );
     }
 }

@@ -4,8 +4,9 @@
 //! Both sides of a comparison go through [`normalize`] with the same schema:
 //! - timestamps become instants at second precision, written in UTC with `Z`, because Vanta
 //!   drops fractional seconds and may answer with another offset for the same instant;
-//! - integral numbers in integer-typed fields become JSON integers (`1.0` and `1e3` are the
-//!   values 1 and 1000), while integers are never converted through floating point;
+//! - integral numbers become JSON integers (`1.0` and `1e3` are the values 1 and 1000) in
+//!   numeric fields and in fields of any type, while integers are never converted through
+//!   floating point, so `9007199254740993` stays exact;
 //! - an optional field that is `null` is the same as an absent one, but `""`, `false` and `0`
 //!   stay values;
 //! - arrays whose schema `metadata` says `"unordered": true` are sorted, and every other array
@@ -30,11 +31,12 @@ pub fn normalize(value: &mut Value, schema: &Schema, root: &Schema) {
                 *text = normal;
             }
         }
-        (Form::Type(kind), value @ Value::Number(_)) if kind.integer_range().is_some() => {
+        (Form::Type(kind), value @ Value::Number(_)) if is_numeric(*kind) => {
             if let Some(integer) = integral(value) {
                 *value = integer;
             }
         }
+        (Form::Empty, value) => normalize_numbers(value),
         (Form::Elements(element), Value::Array(items)) => {
             for item in items.iter_mut() {
                 normalize(item, element, root);
@@ -84,6 +86,73 @@ pub fn normalize(value: &mut Value, schema: &Schema, root: &Schema) {
     }
 }
 
+/// Returns the paths of timestamps with fractional seconds in a record. Vanta keeps whole
+/// seconds, so the plan compares whole seconds and warns about the digits that are lost.
+pub fn fractional_timestamps(value: &Value, schema: &Schema, root: &Schema) -> Vec<Vec<String>> {
+    let mut found = Vec::new();
+    find_fractions(value, schema, root, &mut Vec::new(), &mut found);
+    found
+}
+
+fn find_fractions(
+    value: &Value,
+    schema: &Schema,
+    root: &Schema,
+    path: &mut Vec<String>,
+    found: &mut Vec<Vec<String>>,
+) {
+    let Some(schema) = resolve(schema, root) else {
+        return;
+    };
+    let mut visit = |name: String, member: &Value, schema: &Schema| {
+        path.push(name);
+        find_fractions(member, schema, root, path, found);
+        path.pop();
+    };
+    match (&schema.form, value) {
+        (Form::Type(TypeName::Timestamp), Value::String(text)) => {
+            let fractional = text
+                .parse::<jiff::Timestamp>()
+                .is_ok_and(|instant| instant.subsec_nanosecond() != 0);
+            if fractional {
+                found.push(path.clone());
+            }
+        }
+        (Form::Elements(element), Value::Array(items)) => {
+            for (index, item) in items.iter().enumerate() {
+                visit(index.to_string(), item, element);
+            }
+        }
+        (Form::Values(inner), Value::Object(members)) => {
+            for (name, member) in members {
+                visit(name.clone(), member, inner);
+            }
+        }
+        (
+            Form::Properties {
+                required, optional, ..
+            },
+            Value::Object(members),
+        ) => {
+            for (name, property) in required.iter().chain(optional) {
+                if let Some(member) = members.get(name) {
+                    visit(name.clone(), member, property);
+                }
+            }
+        }
+        (Form::Discriminator { tag, mapping }, Value::Object(members)) => {
+            let selected = members.get(tag).and_then(Value::as_str);
+            if let Some((_, variant)) = mapping
+                .iter()
+                .find(|(name, _)| Some(name.as_str()) == selected)
+            {
+                find_fractions(value, variant, root, path, found);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Follows `ref`s to the schema that has the real form. Returns `None` for a dangling or
 /// cyclic chain, which a compiled schema never has.
 fn resolve<'a>(schema: &'a Schema, root: &'a Schema) -> Option<&'a Schema> {
@@ -116,7 +185,26 @@ pub fn normalize_timestamp(text: &str) -> Option<String> {
     Some(truncated.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
 }
 
-/// Converts an integral floating-point number into a JSON integer.
+fn is_numeric(kind: TypeName) -> bool {
+    kind.integer_range().is_some() || matches!(kind, TypeName::Float32 | TypeName::Float64)
+}
+
+/// Turns integral numbers anywhere inside a value of no declared type into integers.
+fn normalize_numbers(value: &mut Value) {
+    match value {
+        Value::Number(_) => {
+            if let Some(integer) = integral(value) {
+                *value = integer;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(normalize_numbers),
+        Value::Object(members) => members.values_mut().for_each(normalize_numbers),
+        _ => {}
+    }
+}
+
+/// Converts an integral floating-point number of at most 2^53 into a JSON integer. Larger
+/// floating-point numbers stay as they are, because their integer digits are already rounded.
 fn integral(value: &Value) -> Option<Value> {
     let Value::Number(number) = value else {
         return None;
@@ -232,6 +320,17 @@ mod tests {
     }
 
     #[test]
+    fn float_and_untyped_numbers_become_integers() {
+        let schema = schema(json!({
+            "properties": { "ratio": { "type": "float64" }, "extra": {} }
+        }));
+        let mut value = json!({ "ratio": 1e3, "extra": { "n": [2.0, 2.5] } });
+        normalize(&mut value, &schema, &schema);
+        assert_eq!(value["ratio"].to_string(), "1000");
+        assert_eq!(value["extra"].to_string(), r#"{"n":[2,2.5]}"#);
+    }
+
+    #[test]
     fn only_unordered_arrays_are_sorted() {
         let schema = schema(json!({
             "properties": {
@@ -242,6 +341,24 @@ mod tests {
         let mut value = json!({ "set": ["b", "a"], "list": ["b", "a"] });
         normalize(&mut value, &schema, &schema);
         assert_eq!(value, json!({ "set": ["a", "b"], "list": ["b", "a"] }));
+    }
+
+    #[test]
+    fn fractional_timestamps_are_found_by_path() {
+        let schema = schema(json!({
+            "properties": {
+                "at": { "type": "timestamp" },
+                "history": { "elements": { "type": "timestamp" } }
+            }
+        }));
+        let value = json!({
+            "at": "2026-05-05T00:00:00Z",
+            "history": ["2026-05-05T00:00:00.000Z", "2026-05-05T00:00:00.1234567+02:00"]
+        });
+        assert_eq!(
+            fractional_timestamps(&value, &schema, &schema),
+            vec![vec!["history".to_string(), "1".to_string()]]
+        );
     }
 
     #[test]

@@ -107,7 +107,7 @@ fn undeclared_resource_is_never_touched() {
     });
     fixture
         .sandbox
-        .seed("vendors0000000000000000", json!([vendor]));
+        .seed("vendors0000000000000000", vec![vendor]);
     fixture.apply().success();
     let touched: Vec<Value> = fixture
         .sandbox
@@ -313,7 +313,7 @@ fn saved_plan_is_stale_after_remote_change() {
         "uniqueId": "srv_999", "displayName": "rogue",
         "externalUrl": "https://cmdb.acme.example/servers/srv_999"
     });
-    fixture.sandbox.seed(SERVERS_ID, json!([record]));
+    fixture.sandbox.seed(SERVERS_ID, vec![record]);
     fixture
         .command()
         .args(["apply", "plan.json", "--auto-approve"])
@@ -615,7 +615,7 @@ fn saved_plan_checked_again_before_each_put() {
         "permissionLevel": "ADMIN", "createdTimestamp": "2026-01-01T00:00:00Z",
         "status": "ACTIVE", "mfaEnabled": false, "authMethod": "PASSWORD"
     });
-    fixture.sandbox.seed(USERS_ID, json!([intruder]));
+    fixture.sandbox.seed(USERS_ID, vec![intruder]);
     let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");

@@ -357,7 +357,9 @@ fn duplicate_unique_ids_abort() {
         "uniqueId": "srv_001", "displayName": "auth-prod-1",
         "externalUrl": "https://cmdb.acme.example/servers/srv_001"
     });
-    fixture.sandbox.seed(SERVERS_ID, json!([record, record]));
+    fixture
+        .sandbox
+        .seed(SERVERS_ID, vec![record.clone(), record]);
     fixture.plan().code(1).stderr(predicate::str::contains(
         "`uniqueId` `srv_001` appears more than once",
     ));

@@ -5,6 +5,7 @@ mod faults;
 mod github;
 mod github_standin;
 mod jtd;
+mod plan;
 mod sandbox;
 mod support;
 mod workflow;

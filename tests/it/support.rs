@@ -182,6 +182,28 @@ impl Drop for Sandbox {
     }
 }
 
+impl Sandbox {
+    /// Replaces the stored records of a resource through the admin API, as if a PUT had sent
+    /// them. Records may carry `deletedAt` to seed a soft-deleted account.
+    pub fn seed(&self, resource_id: &str, records: Vec<serde_json::Value>) {
+        let url = format!("{}/_sandbox/seed", self.url);
+        let body = serde_json::json!({ "resourceId": resource_id, "records": records });
+        let status = self.runtime.block_on(async {
+            reqwest::Client::new()
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        });
+        assert!(
+            status.is_success(),
+            "seeding {resource_id} failed: {status}"
+        );
+    }
+}
+
 /// Starts a sandbox that declares every resource of an inventory, with rate limits off, after
 /// `adjust` changed its configuration (to add faults, seeds or a short token lifetime).
 pub fn sandbox_with(inventory: &TestInventory, adjust: impl FnOnce(&mut SandboxConfig)) -> Sandbox {
@@ -207,16 +229,6 @@ impl Sandbox {
     pub fn add_faults(&self, rules: serde_json::Value) {
         let status = self.admin_post("/_sandbox/faults", &rules);
         assert_eq!(status, 200, "the sandbox rejected the faults {rules}");
-    }
-
-    /// Replaces the stored records of a resource of the default application.
-    pub fn seed(&self, resource_id: &str, records: serde_json::Value) {
-        let body = serde_json::json!({ "resourceId": resource_id, "records": records });
-        let status = self.admin_post("/_sandbox/seed", &body);
-        assert_eq!(
-            status, 204,
-            "the sandbox rejected the seed of {resource_id}"
-        );
     }
 
     /// Returns the request journal: method, path, query, status and fault of each request.

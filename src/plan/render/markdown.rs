@@ -2,13 +2,16 @@
 //!
 //! The plan is rendered as parts rather than one string, so that publishers with a size limit
 //! (a GitHub comment holds at most 65,536 characters) can drop whole change sections, lowest
-//! priority first, and never cut inside a code fence or a `<details>` block.
+//! priority first, and never cut inside a code fence or a `<details>` block. Changes are shown
+//! in ```` ```diff ```` fences, where GitHub colours `+` lines green and `-` lines red, so an
+//! update is written as the old line followed by the new one.
 
 use std::fmt::Write as _;
 
+use crate::diagnostics::plural;
 use crate::plan::Plan;
-use crate::plan::model::Action;
-use crate::plan::render::text::{summary_text, test_line};
+use crate::plan::model::{Action, ElementOp, FieldChange, RecordChange, ResourcePlan};
+use crate::plan::render::text::{address, reason, summary_text, test_line};
 use crate::plan::render::value::inline;
 
 /// A plan in markdown, split into parts that are each complete markdown.
@@ -18,7 +21,7 @@ pub struct MarkdownPlan {
     pub header: String,
     /// A warning shown when the plan destroys anything.
     pub destroy_warning: Option<String>,
-    /// The per-resource table of counts.
+    /// The per-resource table of counts, followed by the plan's warnings when it has any.
     pub table: String,
     /// Custom Test outcomes, when the inventory has any.
     pub tests: Option<String>,
@@ -60,104 +63,272 @@ pub fn render(plan: &Plan) -> String {
     render_parts(plan).join()
 }
 
+/// The change sections in the order they appear: priority, title and the actions listed.
+const GROUPS: [(u8, &str, &[Action]); 3] = [
+    (0, "Destroy", &[Action::Delete, Action::Deactivate]),
+    (1, "Update", &[Action::Update]),
+    (2, "Create", &[Action::Create, Action::Reactivate]),
+];
+
 /// Renders a plan as markdown parts.
 pub fn render_parts(plan: &Plan) -> MarkdownPlan {
-    let title = match &plan.workspace {
+    let header = match &plan.workspace {
         Some(name) => format!("### Vanta plan for `{name}`: {}\n", summary_text(plan)),
         None => format!("### Vanta plan: {}\n", summary_text(plan)),
     };
     let destroy_warning = (plan.summary.destroy > 0).then(|| {
         format!(
-            "> [!WARNING]\n> This plan deletes or deactivates {} in Vanta. Review the destroy section.\n",
-            crate::diagnostics::plural(plan.summary.destroy, "record")
+            "> [!WARNING]\n> This plan deletes or deactivates {} in Vanta. \
+             They are listed first below.\n",
+            plural(plan.summary.destroy, "record")
         )
     });
-    let mut table = String::from(
-        "| Resource | Type | Add | Change | Destroy | Unchanged |\n|---|---|---:|---:|---:|---:|\n",
-    );
-    for resource in &plan.resources {
-        let summary = resource.summary;
-        let _ = writeln!(
-            table,
-            "| `{}` | {} | {} | {} | {} | {} |",
-            resource.name,
-            resource.base_type,
-            summary.add,
-            summary.change,
-            summary.destroy,
-            if resource.managed {
-                summary.unchanged.to_string()
-            } else {
-                "not managed".to_string()
-            }
-        );
-    }
     let tests = (!plan.custom_tests.is_empty()).then(|| {
         let mut text = String::from("**Custom tests**\n\n");
         for test in &plan.custom_tests {
-            let _ = writeln!(text, "- {}", test_line(test));
+            let _ = writeln!(text, "- {}", escape_text(&test_line(test)));
         }
         text
     });
-    let groups: [(u8, &str, &[Action]); 3] = [
-        (0, "Destroy", &[Action::Delete, Action::Deactivate]),
-        (1, "Update", &[Action::Update]),
-        (2, "Create", &[Action::Create, Action::Reactivate]),
-    ];
     let mut sections = Vec::new();
-    for (priority, title, actions) in groups {
+    for (priority, title, actions) in GROUPS {
         let mut body = String::new();
         let mut count = 0;
+        let mut counts = vec![0usize; actions.len()];
         for resource in &plan.resources {
-            for change in resource
+            let listed = resource
                 .changes
                 .iter()
-                .filter(|change| actions.contains(&change.action))
-            {
-                count += 1;
-                let symbol = match change.action {
-                    Action::Create | Action::Reactivate => '+',
-                    Action::Update => '~',
-                    Action::Delete | Action::Deactivate => '-',
-                };
-                let _ = writeln!(
-                    body,
-                    "{symbol} {}[{}] ({:?})",
-                    resource.name, change.unique_id, change.action
-                );
-                for field in &change.fields {
-                    let before = field.before.as_ref().map(inline);
-                    let after = field.after.as_ref().map(inline);
-                    let text = match (before, after) {
-                        (Some(before), Some(after)) => format!("{before} -> {after}"),
-                        (None, Some(after)) => after,
-                        (Some(before), None) => before,
-                        (None, None) => continue,
-                    };
-                    let _ = writeln!(
-                        body,
-                        "{symbol}     {} = {}",
-                        field.dotted_path(),
-                        text.replace("```", "'''")
-                    );
+                .filter(|change| actions.contains(&change.action));
+            for change in listed {
+                if count > 0 {
+                    body.push('\n');
                 }
+                count += 1;
+                if let Some(index) = actions.iter().position(|action| *action == change.action) {
+                    counts[index] += 1;
+                }
+                write_change(&mut body, resource, change);
             }
         }
         if count > 0 {
+            let fence = fence_for(&body);
+            let title = section_title(title, actions, &counts);
             sections.push(MarkdownSection {
                 priority,
                 changes: count,
-                body: format!("<details><summary>{title} ({count})</summary>\n\n```diff\n{body}```\n\n</details>\n"),
+                body: format!(
+                    "<details><summary>{title}</summary>\n\n{fence}diff\n{body}{fence}\n\n</details>\n"
+                ),
             });
         }
     }
     let footer = format!("Plan digest `{}`\n", plan.plan_digest);
     MarkdownPlan {
-        header: title,
+        header,
         destroy_warning,
-        table,
+        table: table(plan),
         tests,
         sections,
         footer,
+    }
+}
+
+/// Returns a section's summary line, such as `Create: 3 records (create 2, reactivate 1)`. The
+/// counts per action are left out when the section lists only its first action, which the title
+/// names.
+fn section_title(title: &str, actions: &[Action], counts: &[usize]) -> String {
+    let total: usize = counts.iter().sum();
+    let mut line = format!("{title}: {}", plural(total, "record"));
+    if counts[0] == total {
+        return line;
+    }
+    let parts: Vec<String> = actions
+        .iter()
+        .zip(counts)
+        .filter(|(_, count)| **count > 0)
+        .map(|(action, count)| format!("{} {count}", action_word(*action)))
+        .collect();
+    line.push_str(&format!(" ({})", parts.join(", ")));
+    line
+}
+
+fn action_word(action: Action) -> &'static str {
+    match action {
+        Action::Create => "create",
+        Action::Update => "update",
+        Action::Reactivate => "reactivate",
+        Action::Delete => "delete",
+        Action::Deactivate => "deactivate",
+    }
+}
+
+/// Renders the per-resource table of counts and the plan's warnings under it.
+fn table(plan: &Plan) -> String {
+    let mut table = String::from(
+        "| Resource | Type | Add | Change | Destroy | Unchanged |\n\
+         |---|---|---:|---:|---:|---:|\n",
+    );
+    for resource in &plan.resources {
+        let summary = resource.summary;
+        let unchanged = if resource.managed {
+            summary.unchanged.to_string()
+        } else {
+            "not managed".to_string()
+        };
+        let _ = writeln!(
+            table,
+            "| `{}` | {} | {} | {} | {} | {unchanged} |",
+            resource.name.replace('|', "\\|"),
+            resource.base_type,
+            summary.add,
+            summary.change,
+            summary.destroy,
+        );
+    }
+    for warning in &plan.warnings {
+        let _ = write!(table, "\n> **Warning:** {}\n", escape_text(warning));
+    }
+    table
+}
+
+/// Writes one record's change as diff lines: a `#` header, then its fields.
+fn write_change(body: &mut String, resource: &ResourcePlan, change: &RecordChange) {
+    let _ = writeln!(
+        body,
+        "# {} {}",
+        address(resource, change),
+        reason(change.action)
+    );
+    if let Some(source) = &change.source {
+        let _ = writeln!(body, "# from {}:{}", source.file, source.line);
+    }
+    for field in &change.fields {
+        write_field(body, field, change.action);
+    }
+    if !change.unchanged.is_empty() {
+        let _ = writeln!(
+            body,
+            "  # ({} hidden)",
+            plural(change.unchanged.len(), "unchanged field")
+        );
+    }
+}
+
+fn write_field(body: &mut String, field: &FieldChange, action: Action) {
+    let path = field.dotted_path();
+    if !field.elements.is_empty() {
+        let _ = writeln!(body, "  {path} = [");
+        let mut hidden = 0;
+        for element in &field.elements {
+            let symbol = match element.op {
+                ElementOp::Keep => {
+                    hidden += 1;
+                    continue;
+                }
+                ElementOp::Add => '+',
+                ElementOp::Remove => '-',
+            };
+            write_hidden_elements(body, &mut hidden);
+            let _ = writeln!(body, "{symbol}     {},", inline(&element.value));
+        }
+        write_hidden_elements(body, &mut hidden);
+        body.push_str("  ]\n");
+        return;
+    }
+    match (&field.before, &field.after) {
+        (Some(_), Some(_)) if field.sensitive => {
+            let _ = writeln!(body, "! {path} = (sensitive value changed)");
+        }
+        (Some(before), Some(after)) => {
+            let _ = writeln!(body, "- {path} = {}", inline(before));
+            let _ = writeln!(body, "+ {path} = {}", inline(after));
+        }
+        (None, Some(after)) => {
+            let _ = writeln!(body, "+ {path} = {}", inline(after));
+        }
+        (Some(before), None) if action.is_destroy() => {
+            let _ = writeln!(body, "- {path} = {}", inline(before));
+        }
+        (Some(before), None) => {
+            let _ = writeln!(body, "- {path} = {}", inline(before));
+            let _ = writeln!(body, "+ {path} = null");
+        }
+        (None, None) => debug_assert!(false, "a change of {path} with no value on either side"),
+    }
+}
+
+fn write_hidden_elements(body: &mut String, hidden: &mut usize) {
+    if *hidden > 0 {
+        let _ = writeln!(
+            body,
+            "      # ({} hidden)",
+            plural(*hidden, "unchanged element")
+        );
+        *hidden = 0;
+    }
+}
+
+/// Returns a code fence longer than any run of backticks in the text, so that no value can
+/// close the fence early.
+fn fence_for(text: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for character in text.chars() {
+        if character == '`' {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    "`".repeat((longest + 1).max(3))
+}
+
+/// Escapes the characters that would start an HTML tag or entity in text outside code, and
+/// joins lines, so a value can neither open a block nor end a list item.
+fn escape_text(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            '<' => escaped.push_str("&lt;"),
+            '&' => escaped.push_str("&amp;"),
+            '\n' | '\r' => escaped.push(' '),
+            other => escaped.push(other),
+        }
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fence_is_longer_than_backticks_in_values() {
+        assert_eq!(fence_for("no ticks"), "```");
+        assert_eq!(fence_for("a ```` b"), "`````");
+    }
+
+    #[test]
+    fn text_outside_code_cannot_open_tags() {
+        assert_eq!(
+            escape_text("a <details> & b\nc -> d"),
+            "a &lt;details> &amp; b c -> d"
+        );
+    }
+
+    #[test]
+    fn section_titles_count_each_action() {
+        let (_, title, actions) = GROUPS[0];
+        assert_eq!(section_title(title, actions, &[2, 0]), "Destroy: 2 records");
+        assert_eq!(
+            section_title(title, actions, &[0, 1]),
+            "Destroy: 1 record (deactivate 1)"
+        );
+        assert_eq!(
+            section_title(title, actions, &[1, 1]),
+            "Destroy: 2 records (delete 1, deactivate 1)"
+        );
     }
 }
