@@ -5,6 +5,7 @@
 //! machine could read them.
 
 use std::path::Path;
+use std::time::Duration;
 
 use crate::inventory::document::Workspace;
 use crate::vanta::{Credentials, Secret};
@@ -14,9 +15,19 @@ pub const CLIENT_ID_ENV: &str = "VANTA_CLIENT_ID";
 /// The default environment variable of the client secret.
 pub const CLIENT_SECRET_ENV: &str = "VANTA_CLIENT_SECRET";
 
+/// Testing knob: the first retry delay of the Vanta client, in milliseconds (default 1000).
+pub const RETRY_BASE_ENV: &str = "VANTA_GITOPS_RETRY_BASE_MS";
+/// Testing knob: the timeout of one HTTP request, in milliseconds (default 60000).
+pub const REQUEST_TIMEOUT_ENV: &str = "VANTA_GITOPS_REQUEST_TIMEOUT_MS";
+/// Testing knob: the longest one request may take with its retries, in milliseconds
+/// (default 300000).
+pub const DEADLINE_ENV: &str = "VANTA_GITOPS_DEADLINE_MS";
+
 /// A problem with settings, found before any request.
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
+    #[error("invalid `{name}` value `{value}`: expected a whole number of milliseconds above 0")]
+    InvalidMilliseconds { name: &'static str, value: String },
     #[error("missing Vanta credentials: set `{id_env}` and `{secret_env}`")]
     MissingCredentials { id_env: String, secret_env: String },
     #[error("could not read the credentials file `{path}`: {message}")]
@@ -33,6 +44,35 @@ pub fn log_filter() -> Option<String> {
     std::env::var("RUST_LOG")
         .ok()
         .filter(|value| !value.is_empty())
+}
+
+/// Timing overrides of the Vanta client, read from the environment. They exist so that tests
+/// of retries and timeouts run in milliseconds; a normal run sets none of them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClientTiming {
+    pub retry_base: Option<Duration>,
+    pub request_timeout: Option<Duration>,
+    pub deadline: Option<Duration>,
+}
+
+/// Reads `VANTA_GITOPS_RETRY_BASE_MS`, `VANTA_GITOPS_REQUEST_TIMEOUT_MS` and
+/// `VANTA_GITOPS_DEADLINE_MS`. An empty variable counts as unset.
+pub fn client_timing() -> Result<ClientTiming, SettingsError> {
+    Ok(ClientTiming {
+        retry_base: milliseconds(RETRY_BASE_ENV)?,
+        request_timeout: milliseconds(REQUEST_TIMEOUT_ENV)?,
+        deadline: milliseconds(DEADLINE_ENV)?,
+    })
+}
+
+fn milliseconds(name: &'static str) -> Result<Option<Duration>, SettingsError> {
+    let Some(value) = std::env::var(name).ok().filter(|value| !value.is_empty()) else {
+        return Ok(None);
+    };
+    match value.trim().parse::<u64>() {
+        Ok(millis) if millis > 0 => Ok(Some(Duration::from_millis(millis))),
+        _ => Err(SettingsError::InvalidMilliseconds { name, value }),
+    }
 }
 
 /// Returns the API base URL: the command line's, then the Workspace's `baseUrl`, then the

@@ -8,6 +8,7 @@
 pub mod push;
 pub mod record;
 pub mod safety;
+pub mod saved;
 
 pub use push::{Outcome, ResourceResult, apply_resource};
 pub use safety::{Refusal, check};

@@ -30,6 +30,12 @@ pub struct ResourceResult {
     pub after_digest: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The start and end times of this resource's apply (RFC 3339, UTC), for resources that
+    /// were attempted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<String>,
 }
 
 impl ResourceResult {
@@ -42,18 +48,21 @@ impl ResourceResult {
             before_digest: plan.remote_digest.clone(),
             after_digest: None,
             error: Some(reason.into()),
+            started_at: None,
+            finished_at: None,
         }
     }
 }
 
-/// Applies one resource whose plan has changes: reads it again and refuses when it changed
-/// since the plan ("Saved plan is stale"), sends the complete desired set, then reads it back
-/// and checks that Vanta holds exactly the desired records.
+/// Applies one resource whose plan has changes: reads it again and rejects it when it changed
+/// since the plan ("Saved plan is stale" when `saved`), sends the complete desired set, then
+/// reads it back and checks that Vanta contains exactly the desired records.
 pub async fn apply_resource(
     client: &Client,
     resource: &ResourceDef,
     planned: &ResourcePlan,
     sources: &SourceMap,
+    saved: bool,
 ) -> ResourceResult {
     let mut result = ResourceResult {
         name: resource.name.clone(),
@@ -62,24 +71,41 @@ pub async fn apply_resource(
         before_digest: planned.remote_digest.clone(),
         after_digest: None,
         error: None,
+        started_at: Some(jiff::Timestamp::now().to_string()),
+        finished_at: None,
     };
+    push(client, resource, planned, sources, saved, &mut result).await;
+    result.finished_at = Some(jiff::Timestamp::now().to_string());
+    result
+}
+
+/// Runs the steps of [`apply_resource`], recording the outcome in `result`.
+async fn push(
+    client: &Client,
+    resource: &ResourceDef,
+    planned: &ResourcePlan,
+    sources: &SourceMap,
+    saved: bool,
+    result: &mut ResourceResult,
+) {
     let current = match client.list(resource.base_type, &resource.resource_id).await {
         Ok(set) => set,
         Err(error) => {
             result.outcome = Outcome::NotAttempted;
             result.error = Some(format!("could not read the current records again: {error}"));
-            return result;
+            return;
         }
     };
     let current_digest = remote_digest(&current.records, &resource.schema);
     if current_digest != planned.remote_digest {
         result.outcome = Outcome::NotAttempted;
-        result.error = Some(
-            "Saved plan is stale: the records in Vanta changed since the plan was made; run plan again"
-                .to_string(),
-        );
-        return result;
+        let plan = if saved { "Saved plan" } else { "Plan" };
+        result.error = Some(format!(
+            "{plan} is stale: the records in Vanta changed since the plan was made, perhaps by another apply; nothing was sent for this resource, run plan again"
+        ));
+        return;
     }
+
     let desired: Vec<serde_json::Value> = resource
         .records
         .iter()
@@ -91,17 +117,19 @@ pub async fn apply_resource(
         .await
     {
         result.error = Some(error.to_string());
-        return result;
+        return;
     }
+
     let after = match client.list(resource.base_type, &resource.resource_id).await {
         Ok(set) => set,
         Err(error) => {
             result.error = Some(format!(
                 "the PUT succeeded, but reading the records back failed: {error}"
             ));
-            return result;
+            return;
         }
     };
+
     result.after_digest = Some(remote_digest(&after.records, &resource.schema));
     let leftover = verify(resource, &after.records, sources);
     if leftover.has_changes() {
@@ -112,14 +140,13 @@ pub async fn apply_resource(
             .take(5)
             .collect();
         result.error = Some(format!(
-            "Vanta accepted the PUT but holds different records afterwards ({} differ, such as {})",
+            "Vanta accepted the PUT but contains different records afterwards ({} differ, such as {})",
             leftover.changes.len(),
             ids.join(", ")
         ));
-        return result;
+        return;
     }
     result.outcome = Outcome::Applied;
-    result
 }
 
 /// Plans the resource again against the records read back; an applied resource has no changes.

@@ -1,5 +1,6 @@
 //! The rules that stop an apply before any request that could lose data.
 
+use crate::apply::push::ResourceResult;
 use crate::inventory::ResourceDef;
 use crate::inventory::document::{MaxDestroy, Workspace};
 use crate::plan::model::ResourcePlan;
@@ -83,6 +84,28 @@ pub fn check(
         });
     }
     refusals
+}
+
+/// Lists every changed resource of a refused apply as not attempted, with the rules that
+/// stopped it, for the apply record.
+pub fn refused_results(order: &[&ResourcePlan], refusals: &[Refusal]) -> Vec<ResourceResult> {
+    order
+        .iter()
+        .filter(|planned| planned.managed && planned.has_changes())
+        .map(|planned| {
+            let rules: Vec<String> = refusals
+                .iter()
+                .filter(|refusal| refusal.resource == planned.name)
+                .map(|refusal| format!("refused by the `{}` rule", refusal.rule))
+                .collect();
+            let reason = if rules.is_empty() {
+                "another resource was refused".to_string()
+            } else {
+                rules.join("; ")
+            };
+            ResourceResult::not_attempted(planned, reason)
+        })
+        .collect()
 }
 
 /// Describes how a number of deletions exceeds a limit, or returns `None` within it.

@@ -67,6 +67,9 @@ async fn apply_with(
     connection: &remote::Connection,
 ) -> anyhow::Result<ExitCode> {
     let started_at = jiff::Timestamp::now();
+    if let Some(saved) = saved {
+        apply::saved::check_target(saved, connection.client.base_url())?;
+    }
     let remote_sets = remote::fetch(&connection.client, selected).await?;
     let fresh = make_plan(
         inventory,
@@ -76,7 +79,7 @@ async fn apply_with(
     );
     let plan = match saved {
         Some(saved) => {
-            check_saved_matches(saved, &fresh)?;
+            apply::saved::check_matches(saved, &fresh)?;
             saved
         }
         None => &fresh,
@@ -124,6 +127,19 @@ async fn apply_with(
             ));
         }
         printer.message("Nothing was sent to Vanta.");
+        if let Some(path) = &args.record {
+            // A refused run is on record too, so an auditor sees every attempt.
+            let results = apply::safety::refused_results(&apply_order(plan), &refusals);
+            write_record(
+                path,
+                plan,
+                &results,
+                started_at,
+                &inventory.root,
+                connection.client.base_url(),
+            )?;
+            printer.message(&format!("Wrote the apply record to `{}`.", path.display()));
+        }
         return Ok(ExitCode::FAILURE);
     }
     if !confirm(args.auto_approve, printer)? {
@@ -134,7 +150,9 @@ async fn apply_with(
     let mut results = Vec::new();
     let mut failed = false;
     for planned in apply_order(plan) {
-        if !planned.has_changes() {
+        // An unmanaged resource has no changes by construction; the check keeps it unsent
+        // even if a saved plan claims otherwise.
+        if !planned.managed || !planned.has_changes() {
             continue;
         }
         if failed {
@@ -149,8 +167,14 @@ async fn apply_with(
             .find(|resource| resource.name == planned.name)
             .context("the plan names a resource the inventory does not declare")?;
         printer.message(&format!("{}: applying...", planned.name));
-        let result =
-            apply::apply_resource(&connection.client, resource, planned, &inventory.sources).await;
+        let result = apply::apply_resource(
+            &connection.client,
+            resource,
+            planned,
+            &inventory.sources,
+            saved.is_some(),
+        )
+        .await;
         failed = result.outcome != Outcome::Applied;
         results.push(result);
     }
@@ -197,23 +221,6 @@ fn read_saved_plan(path: &Path) -> anyhow::Result<Plan> {
         );
     }
     Ok(plan)
-}
-
-/// Refuses a saved plan whose desired records no longer match the inventory.
-fn check_saved_matches(saved: &Plan, fresh: &Plan) -> anyhow::Result<()> {
-    for planned in &saved.resources {
-        let current = fresh
-            .resources
-            .iter()
-            .find(|resource| resource.name == planned.name);
-        if current.is_none_or(|current| current.desired_digest != planned.desired_digest) {
-            anyhow::bail!(
-                "Saved plan is stale: the inventory's records of `{}` changed since the plan was made; run plan again",
-                planned.name
-            );
-        }
-    }
-    Ok(())
 }
 
 /// Orders resources so that vulnerable components go before the vulnerabilities that refer

@@ -76,6 +76,16 @@ pub async fn connect(
         (url, credentials, None)
     };
     let mut options = ClientOptions::new(base_url, credentials, scope);
+    let timing = settings::client_timing()?;
+    if let Some(base) = timing.retry_base {
+        options.backoff_base = base;
+    }
+    if let Some(timeout) = timing.request_timeout {
+        options.request_timeout = timeout;
+    }
+    if let Some(deadline) = timing.deadline {
+        options.deadline = deadline;
+    }
     if let Some(limits) = workspace.policy.rate_limits {
         let minute = Duration::from_secs(60);
         if let Some(requests) = limits.token_requests_per_minute {
@@ -91,6 +101,8 @@ pub async fn connect(
             };
         }
     }
+    // NOTE: the pacers count this process's requests only. Vanta counts per application, so
+    // runs started within the same minute can still meet a 429, which the client retries.
     let client = Client::new(options)?;
     Ok(Connection {
         client: Arc::new(client),

@@ -1,6 +1,7 @@
 //! The client itself: one token per run, paced and retried requests, strict response parsing.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
@@ -11,7 +12,7 @@ use tokio::time::Instant;
 use crate::schema::base::BaseType;
 use crate::vanta::error::VantaError;
 use crate::vanta::pacing::{Pacer, RateLimit};
-use crate::vanta::secret::Secret;
+use crate::vanta::secret::{Redactor, Secret};
 
 /// The OAuth scopes a run needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,13 +98,39 @@ pub struct Client {
     token: Mutex<TokenState>,
     token_pacer: Pacer,
     resource_pacer: Pacer,
+    redactor: Redactor,
+    /// Whether any resource request of this run succeeded. A 401 after that means the token
+    /// was revoked, while a 401 before it may also mean the application lacks access.
+    started: AtomicBool,
 }
 
 #[derive(Debug, Default)]
 struct TokenState {
-    current: Option<Secret>,
-    /// How many tokens this run minted. A second one is minted only after a revocation.
+    current: Option<IssuedToken>,
+    /// How many tokens this run minted.
     minted: u32,
+    /// Whether a token was already replaced after Vanta rejected it. A second rejection means
+    /// another process keeps requesting tokens for the same application, so the run stops.
+    renewed_after_rejection: bool,
+}
+
+#[derive(Debug)]
+struct IssuedToken {
+    token: Secret,
+    /// When the token was received, and its lifetime from `expires_in` when Vanta sent one.
+    received_at: Instant,
+    lifetime: Option<Duration>,
+}
+
+impl IssuedToken {
+    /// Reports whether the token expires within a safety margin: a quarter of its lifetime,
+    /// at most 60 seconds, so a request sent with it still arrives in time.
+    fn expires_soon(&self) -> bool {
+        self.lifetime.is_some_and(|lifetime| {
+            let margin = (lifetime / 4).min(Duration::from_secs(60));
+            self.received_at.elapsed() + margin >= lifetime
+        })
+    }
 }
 
 #[derive(Serialize)]
@@ -117,6 +144,8 @@ struct TokenRequest<'a> {
 #[derive(Deserialize)]
 struct TokenResponse {
     access_token: String,
+    #[serde(default)]
+    expires_in: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -137,6 +166,13 @@ struct SyncResponse {
     success: bool,
 }
 
+/// The endpoint family of a request, which selects its pacer and the meaning of a 401.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Endpoint {
+    Token,
+    Resources,
+}
+
 /// The outcome of one attempt: done, or worth another try after a delay.
 enum Attempt<T> {
     Done(Result<T, VantaError>),
@@ -144,8 +180,8 @@ enum Attempt<T> {
         error: VantaError,
         after: Option<Duration>,
     },
-    /// The token was rejected after the run had one: mint a new token once and retry.
-    Revoked,
+    /// Vanta rejected the access token (401) of a resource request.
+    Rejected,
 }
 
 impl Client {
@@ -154,6 +190,7 @@ impl Client {
         check_base_url(&options.base_url)?;
         let http = reqwest::Client::builder()
             .timeout(options.request_timeout)
+            .connect_timeout(options.request_timeout)
             .user_agent(concat!("vanta-gitops/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|error| VantaError::InvalidUrl {
@@ -164,8 +201,10 @@ impl Client {
             http,
             token_pacer: Pacer::new(options.token_limit),
             resource_pacer: Pacer::new(options.resource_limit),
+            redactor: Redactor::new(&options.credentials.client_secret),
             options,
             token: Mutex::new(TokenState::default()),
+            started: AtomicBool::new(false),
         })
     }
 
@@ -174,57 +213,33 @@ impl Client {
         &self.options.base_url
     }
 
+    /// Returns how many access tokens this client minted so far.
+    pub async fn tokens_minted(&self) -> u32 {
+        self.token.lock().await.minted
+    }
+
     /// Reads every record of a resource. Fails unless the whole set was read and parsed:
     /// a partial read would plan deletions.
     pub async fn list(&self, base: BaseType, resource_id: &str) -> Result<RemoteSet, VantaError> {
         let path = format!("/v1/resources/{}", base.path_segment());
+        // Errors name the whole request, so they distinguish two resources of one base type.
+        let request = format!("{path}?resourceId={resource_id}");
         let body = self
-            .send_with_retries("GET", &path, |client, token| {
+            .send_with_retries("GET", &request, Endpoint::Resources, |client, token| {
                 client
                     .http
                     .get(client.url(&path))
                     .query(&[("resourceId", resource_id)])
-                    .bearer_auth(token)
+                    .bearer_auth(token.unwrap_or_default())
                     .header("accept", "application/json")
             })
-            .await?;
-        let invalid = |message: String| VantaError::InvalidResponse {
-            method: "GET",
-            path: path.clone(),
-            message,
-        };
-        let response: ListResponse = serde_json::from_slice(&body).map_err(|error| {
-            invalid(format!("the body is not a complete resource list: {error}"))
-        })?;
-        let mut seen = HashSet::new();
-        let mut records = Vec::with_capacity(response.resources.len());
-        for (index, mut item) in response.resources.into_iter().enumerate() {
-            let unique_id = match item.get("uniqueId") {
-                Some(serde_json::Value::String(id)) => id.clone(),
-                _ => return Err(invalid(format!("record {index} has no string `uniqueId`"))),
-            };
-            if !seen.insert(unique_id.clone()) {
-                return Err(invalid(format!(
-                    "`uniqueId` `{unique_id}` appears more than once"
-                )));
-            }
-            let deleted = !matches!(item.get("deletedAt"), None | Some(serde_json::Value::Null));
-            for field in crate::vanta::SERVER_FIELDS {
-                item.shift_remove(field);
-            }
-            records.push(RemoteRecord {
-                unique_id,
-                value: serde_json::Value::Object(item),
-                deleted,
-            });
-        }
-        Ok(RemoteSet {
-            records,
-            bytes: body.len(),
-        })
+            .await
+            .map_err(|error| self.redact(error))?;
+        parse_list(&request, &body).map_err(|error| self.redact(error))
     }
 
-    /// Replaces every record of a resource with `records`.
+    /// Replaces every record of a resource with `records`. The request is idempotent (the
+    /// same complete set sent twice leaves the same records), so it is retried like a read.
     pub async fn sync_all(
         &self,
         base: BaseType,
@@ -242,28 +257,29 @@ impl Client {
             message: format!("could not encode the request: {error}"),
         })?;
         let response = self
-            .send_with_retries("PUT", &path, |client, token| {
+            .send_with_retries("PUT", &path, Endpoint::Resources, |client, token| {
                 client
                     .http
                     .put(client.url(&path))
-                    .bearer_auth(token)
+                    .bearer_auth(token.unwrap_or_default())
                     .header("content-type", "application/json")
                     .header("accept", "application/json")
                     .body(body.clone())
             })
-            .await?;
+            .await
+            .map_err(|error| self.redact(error))?;
         match serde_json::from_slice::<SyncResponse>(&response) {
             Ok(SyncResponse { success: true }) => Ok(()),
             Ok(SyncResponse { success: false }) => Err(VantaError::InvalidResponse {
                 method: "PUT",
                 path,
-                message: "Vanta answered `success: false`".to_string(),
+                message: "Vanta responded with `success: false`".to_string(),
             }),
-            Err(error) => Err(VantaError::InvalidResponse {
+            Err(error) => Err(self.redact(VantaError::InvalidResponse {
                 method: "PUT",
                 path,
                 message: format!("unexpected body: {error}"),
-            }),
+            })),
         }
     }
 
@@ -271,42 +287,58 @@ impl Client {
         format!("{}{path}", self.options.base_url.trim_end_matches('/'))
     }
 
+    fn redact(&self, error: VantaError) -> VantaError {
+        error.map_messages(|text| self.redactor.redact(&text))
+    }
+
     /// Sends an idempotent request, retrying transient failures with exponential backoff
     /// and jitter, honouring `Retry-After`, within the attempt limit and the deadline.
+    /// Resource requests carry the run's token, and a rejected token is replaced as
+    /// [`Client::after_rejection`] describes.
     async fn send_with_retries(
         &self,
         method: &'static str,
         path: &str,
-        build: impl Fn(&Client, &str) -> reqwest::RequestBuilder,
+        endpoint: Endpoint,
+        build: impl Fn(&Client, Option<&str>) -> reqwest::RequestBuilder,
     ) -> Result<Vec<u8>, VantaError> {
         let started = Instant::now();
+        let deadline_error = || VantaError::Deadline {
+            method,
+            path: path.to_string(),
+            deadline: self.options.deadline,
+        };
         let mut attempt = 0;
-        let mut reminted = false;
         loop {
             attempt += 1;
-            let token = self.token(false).await?;
-            self.resource_pacer.acquire().await;
-            let remaining = self.options.deadline.saturating_sub(started.elapsed());
-            let send = build(self, token.expose()).send();
-            let outcome = match tokio::time::timeout(remaining, send).await {
-                Err(_) => {
-                    return Err(VantaError::Deadline {
-                        method,
-                        path: path.to_string(),
-                        deadline: self.options.deadline,
-                    });
-                }
-                Ok(result) => self.classify(method, path, result).await,
+            match endpoint {
+                Endpoint::Token => self.token_pacer.acquire().await,
+                Endpoint::Resources => self.resource_pacer.acquire().await,
+            }
+            // The token is taken after pacing, which may wait, so it is checked for expiry
+            // right before it is sent.
+            let token = match endpoint {
+                Endpoint::Token => None,
+                Endpoint::Resources => Some(self.token().await?),
             };
+            let remaining = self.options.deadline.saturating_sub(started.elapsed());
+            let exchange = async {
+                let result = build(self, token.as_ref().map(Secret::expose)).send().await;
+                self.classify(method, path, endpoint, result).await
+            };
+            let outcome = tokio::time::timeout(remaining, exchange)
+                .await
+                .map_err(|_| deadline_error())?;
             let (error, after) = match outcome {
-                Attempt::Done(result) => return result,
-                Attempt::Revoked => {
-                    if reminted {
-                        return Err(VantaError::TokenRevoked);
+                Attempt::Done(result) => {
+                    if result.is_ok() && endpoint == Endpoint::Resources {
+                        self.started.store(true, Ordering::Relaxed);
                     }
-                    tracing::warn!(method, path, "token rejected; requesting a new one once");
-                    reminted = true;
-                    self.token(true).await?;
+                    return result;
+                }
+                Attempt::Rejected => {
+                    let rejected = token.expect("only resource requests are rejected");
+                    self.after_rejection(&rejected, method, path).await?;
                     continue;
                 }
                 Attempt::Retry { error, after } => (error, after),
@@ -319,12 +351,17 @@ impl Client {
                     last: error.to_string(),
                 });
             }
-            let delay = after.unwrap_or_else(|| backoff(self.options.backoff_base, attempt));
+            let delay = after.unwrap_or_else(|| self.retry_delay(endpoint, &error, attempt));
             if started.elapsed() + delay > self.options.deadline {
-                return Err(VantaError::Deadline {
-                    method,
-                    path: path.to_string(),
-                    deadline: self.options.deadline,
+                return Err(match after {
+                    Some(wait) => VantaError::WaitTooLong {
+                        method,
+                        path: path.to_string(),
+                        wait,
+                        deadline: self.options.deadline,
+                        last: error.to_string(),
+                    },
+                    None => deadline_error(),
                 });
             }
             tracing::warn!(method, path, attempt, delay_ms = delay.as_millis() as u64, %error, "retrying");
@@ -336,6 +373,7 @@ impl Client {
         &self,
         method: &'static str,
         path: &str,
+        endpoint: Endpoint,
         result: Result<reqwest::Response, reqwest::Error>,
     ) -> Attempt<Vec<u8>> {
         let response = match result {
@@ -369,14 +407,19 @@ impl Client {
         if (200..300).contains(&status) {
             return Attempt::Done(Ok(body));
         }
-        if status == 401 {
-            return Attempt::Revoked;
+        let message = error_message(&body, &self.redactor);
+        match (endpoint, status) {
+            (Endpoint::Resources, 401) => return Attempt::Rejected,
+            (Endpoint::Token, 400 | 401 | 403) => {
+                return Attempt::Done(Err(VantaError::Credentials { status, message }));
+            }
+            _ => {}
         }
         let error = VantaError::Status {
             method,
             path: path.to_string(),
             status,
-            message: error_message(&body),
+            message,
         };
         if error.is_transient() {
             Attempt::Retry {
@@ -388,15 +431,84 @@ impl Client {
         }
     }
 
-    /// Returns the run's token, minting one on first use or when `renew` is set.
-    async fn token(&self, renew: bool) -> Result<Secret, VantaError> {
-        let mut state = self.token.lock().await;
-        if let Some(token) = &state.current
-            && !renew
-        {
-            return Ok(token.clone());
+    /// Returns the delay before retry number `attempt` when Vanta sent no `Retry-After`. Vanta
+    /// documents none for 429, so a rate-limited request waits at least one request's share
+    /// of the window (3 seconds at 20 a minute), doubled per attempt, which lets a window
+    /// that another run filled drain within the attempts.
+    fn retry_delay(&self, endpoint: Endpoint, error: &VantaError, attempt: u32) -> Duration {
+        let delay = backoff(self.options.backoff_base, attempt);
+        if !matches!(error, VantaError::Status { status: 429, .. }) {
+            return delay;
         }
-        self.token_pacer.acquire().await;
+        let limit = match endpoint {
+            Endpoint::Token => self.options.token_limit,
+            Endpoint::Resources => self.options.resource_limit,
+        };
+        if limit.requests == 0 {
+            return delay;
+        }
+        delay.max(backoff(limit.window / limit.requests, attempt))
+    }
+
+    /// Returns the run's token: the one already minted, or a new one on first use and when
+    /// the current one is about to expire.
+    async fn token(&self) -> Result<Secret, VantaError> {
+        let mut state = self.token.lock().await;
+        if let Some(issued) = &state.current {
+            if !issued.expires_soon() {
+                return Ok(issued.token.clone());
+            }
+            tracing::debug!("the access token is about to expire; requesting a new one");
+        }
+        self.mint(&mut state).await
+    }
+
+    /// Handles a 401 on a resource request. When another task already replaced the rejected
+    /// token, or the token simply expired, the request is retried with a new token. Otherwise
+    /// another process requested a token for the same application, which revoked this run's:
+    /// the run mints a new token once, and fails with [`VantaError::TokenRevoked`] (or
+    /// [`VantaError::TokenRejected`] when no request succeeded yet) when it happens again.
+    async fn after_rejection(
+        &self,
+        rejected: &Secret,
+        method: &'static str,
+        path: &str,
+    ) -> Result<(), VantaError> {
+        let mut state = self.token.lock().await;
+        let Some(current) = &state.current else {
+            return self.mint(&mut state).await.map(drop);
+        };
+        if current.token != *rejected {
+            return Ok(());
+        }
+        if current.expires_soon() {
+            tracing::debug!(
+                method,
+                path,
+                "the access token expired; requesting a new one"
+            );
+            return self.mint(&mut state).await.map(drop);
+        }
+        if state.renewed_after_rejection {
+            if !self.started.load(Ordering::Relaxed) {
+                return Err(VantaError::TokenRejected {
+                    method,
+                    path: path.to_string(),
+                });
+            }
+            return Err(VantaError::TokenRevoked);
+        }
+        state.renewed_after_rejection = true;
+        tracing::warn!(
+            method,
+            path,
+            "Vanta rejected the access token: another process requested a token for the same application, which revoked this run's; requesting a new token once"
+        );
+        self.mint(&mut state).await.map(drop)
+    }
+
+    /// Requests a new access token, which revokes this application's previous one.
+    async fn mint(&self, state: &mut TokenState) -> Result<Secret, VantaError> {
         let credentials = &self.options.credentials;
         let request = TokenRequest {
             client_id: &credentials.client_id,
@@ -404,52 +516,91 @@ impl Client {
             scope: self.options.scope.as_str(),
             grant_type: "client_credentials",
         };
-        let path = "/oauth/token";
-        let response = self
-            .http
-            .post(self.url(path))
-            .json(&request)
-            .send()
-            .await
-            .map_err(|error| VantaError::Transport {
-                method: "POST",
-                path: path.to_string(),
-                message: describe_transport_error(&error),
-            })?;
-        let status = response.status().as_u16();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|error| VantaError::Transport {
-                method: "POST",
-                path: path.to_string(),
-                message: describe_transport_error(&error),
-            })?;
-        if !(200..300).contains(&status) {
-            let message = error_message(&body);
-            return Err(if status == 400 || status == 401 || status == 403 {
-                VantaError::Credentials { status, message }
-            } else {
-                VantaError::Status {
-                    method: "POST",
-                    path: path.to_string(),
-                    status,
-                    message,
-                }
-            });
-        }
-        let token: TokenResponse =
+        // Boxed because `send_with_retries` calls this function for resource requests; token
+        // requests never reach it, so the recursion is one level deep.
+        let body = Box::pin(self.send_with_retries(
+            "POST",
+            TOKEN_PATH,
+            Endpoint::Token,
+            |client, _| client.http.post(client.url(TOKEN_PATH)).json(&request),
+        ))
+        .await
+        .map_err(|error| self.redact(error))?;
+
+        let response: TokenResponse =
             serde_json::from_slice(&body).map_err(|_| VantaError::InvalidResponse {
                 method: "POST",
-                path: path.to_string(),
+                path: TOKEN_PATH.to_string(),
                 message: "the token response has no `access_token`".to_string(),
             })?;
+        let token = Secret::new(response.access_token);
+        // Registered before anything can print it, so every later message is cleaned of it.
+        self.redactor.add(&token);
+        // A lifetime of 0 would renew the token before every request, so it counts as unknown.
+        let lifetime = response
+            .expires_in
+            .filter(|&seconds| seconds > 0)
+            .map(Duration::from_secs);
         state.minted += 1;
-        tracing::debug!(minted = state.minted, "access token minted");
-        let secret = Secret::new(token.access_token);
-        state.current = Some(secret.clone());
-        Ok(secret)
+        tracing::debug!(
+            minted = state.minted,
+            lifetime_s = lifetime.map(|lifetime| lifetime.as_secs()),
+            "access token minted"
+        );
+        state.current = Some(IssuedToken {
+            token: token.clone(),
+            received_at: Instant::now(),
+            lifetime,
+        });
+        Ok(token)
     }
+}
+
+/// The token endpoint, relative to the API host.
+const TOKEN_PATH: &str = "/oauth/token";
+
+/// Parses the body of a list request. Fails on anything but a complete list of records with
+/// distinct string `uniqueId`s.
+fn parse_list(request: &str, body: &[u8]) -> Result<RemoteSet, VantaError> {
+    let invalid = |message: String| VantaError::InvalidResponse {
+        method: "GET",
+        path: request.to_string(),
+        message,
+    };
+    // serde reads a struct from an array too, so `[[...]]` would pass without this check.
+    if body.iter().find(|byte| !byte.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(invalid(
+            "the body is not a complete resource list: expected a JSON object".to_string(),
+        ));
+    }
+    let response: ListResponse = serde_json::from_slice(body)
+        .map_err(|error| invalid(format!("the body is not a complete resource list: {error}")))?;
+    let mut seen = HashSet::new();
+    let mut records = Vec::with_capacity(response.resources.len());
+    for (index, mut item) in response.resources.into_iter().enumerate() {
+        let unique_id = match item.get("uniqueId") {
+            Some(serde_json::Value::String(id)) => id.clone(),
+            _ => return Err(invalid(format!("record {index} has no string `uniqueId`"))),
+        };
+        if !seen.insert(unique_id.clone()) {
+            return Err(invalid(format!(
+                "`uniqueId` `{unique_id}` appears more than once"
+            )));
+        }
+        let deleted = !matches!(item.get("deletedAt"), None | Some(serde_json::Value::Null));
+        for field in crate::vanta::SERVER_FIELDS {
+            item.shift_remove(field);
+        }
+        records.push(RemoteRecord {
+            unique_id,
+            value: serde_json::Value::Object(item),
+            deleted,
+        });
+    }
+    Ok(RemoteSet {
+        records,
+        bytes: body.len(),
+    })
 }
 
 /// Accepts HTTPS URLs, and plain HTTP only on loopback addresses (the sandbox).
@@ -459,6 +610,17 @@ fn check_base_url(url: &str) -> Result<(), VantaError> {
         message: message.to_string(),
     };
     let parsed = reqwest::Url::parse(url).map_err(|error| invalid(&error.to_string()))?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        // The URL is printed in plans and apply records, so it must carry no credentials.
+        return Err(VantaError::InvalidUrl {
+            url: format!(
+                "{}://{}",
+                parsed.scheme(),
+                parsed.host_str().unwrap_or_default()
+            ),
+            message: "the URL must not contain a user name or password; set VANTA_CLIENT_ID and VANTA_CLIENT_SECRET instead".to_string(),
+        });
+    }
     match parsed.scheme() {
         "https" => Ok(()),
         "http" => {
@@ -505,17 +667,21 @@ fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
     )
 }
 
-/// Extracts Vanta's error text from a body: `{"error": "..."}`, `{"message": "..."}`, or the
-/// start of the body.
-fn error_message(body: &[u8]) -> String {
-    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
-        for key in ["error", "message", "error_description"] {
-            if let Some(text) = value.get(key).and_then(serde_json::Value::as_str) {
-                return text.to_string();
-            }
+/// Extracts Vanta's error text from a body: `{"error": "..."}` (with its `error_description`
+/// when there is one), `{"message": "..."}`, or the start of the body. Secrets are removed
+/// from the whole body first, so cutting it short never leaves part of one.
+fn error_message(body: &[u8], redactor: &Redactor) -> String {
+    let text = redactor.redact(&String::from_utf8_lossy(body));
+    if let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) {
+        let field = |key: &str| value.get(key).and_then(serde_json::Value::as_str);
+        match (field("error"), field("error_description"), field("message")) {
+            (Some(error), Some(description), _) => return format!("{error}: {description}"),
+            (Some(error), None, _) => return error.to_string(),
+            (None, _, Some(message)) => return message.to_string(),
+            (None, Some(description), None) => return description.to_string(),
+            (None, None, None) => {}
         }
     }
-    let text = String::from_utf8_lossy(body);
     let text: String = text.chars().take(200).collect();
     if text.trim().is_empty() {
         "(empty body)".to_string()
@@ -553,6 +719,12 @@ mod tests {
         assert!(check_base_url("http://localhost:1").is_ok());
         assert!(check_base_url("http://api.vanta.com").is_err());
         assert!(check_base_url("ftp://127.0.0.1").is_err());
+        let error = check_base_url("https://vci_id:hunter2@api.vanta.com").unwrap_err();
+        assert!(!error.to_string().contains("hunter2"), "{error}");
+        assert!(
+            error.to_string().contains("user name or password"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -571,13 +743,29 @@ mod tests {
 
     #[test]
     fn error_message_reads_vanta_shapes() {
-        assert_eq!(error_message(br#"{"error":"bad"}"#), "bad");
-        assert_eq!(error_message(br#"{"message":"worse"}"#), "worse");
+        let redactor = Redactor::default();
+        let message = |body: &[u8]| error_message(body, &redactor);
+        assert_eq!(message(br#"{"error":"bad"}"#), "bad");
         assert_eq!(
-            error_message(b"<html>Cannot PUT</html>"),
+            message(br#"{"error":"invalid_scope","error_description":"not enabled"}"#),
+            "invalid_scope: not enabled"
+        );
+        assert_eq!(message(br#"{"message":"worse"}"#), "worse");
+        assert_eq!(
+            message(b"<html>Cannot PUT</html>"),
             "<html>Cannot PUT</html>"
         );
-        assert_eq!(error_message(b""), "(empty body)");
+        assert_eq!(message(b""), "(empty body)");
+    }
+
+    #[test]
+    fn error_message_redacts_before_cutting() {
+        let secret = Secret::new("s3cr3t-0123456789");
+        let redactor = Redactor::new(&secret);
+        let mut body = "x".repeat(195).into_bytes();
+        body.extend_from_slice(b"s3cr3t-0123456789 and more");
+        let message = error_message(&body, &redactor);
+        assert!(!message.contains("s3cr3t"), "{message}");
     }
 
     #[test]
@@ -591,5 +779,150 @@ mod tests {
                 "{attempt}: {delay:?}"
             );
         }
+    }
+
+    #[test]
+    fn rate_limited_retries_wait_for_the_window() {
+        let credentials = Credentials {
+            client_id: "vci_test".to_string(),
+            client_secret: Secret::new("vcs_test_secret_value"),
+        };
+        let mut options =
+            ClientOptions::new("http://127.0.0.1:1".to_string(), credentials, Scope::Read);
+        options.backoff_base = Duration::from_millis(1);
+        let client = Client::new(options).unwrap();
+        let status = |status| VantaError::Status {
+            method: "GET",
+            path: "/v1/resources/user_account".to_string(),
+            status,
+            message: String::new(),
+        };
+        let limited = status(429);
+        let first = client.retry_delay(Endpoint::Resources, &limited, 1);
+        assert!(first >= Duration::from_secs(3), "{first:?}");
+        let second = client.retry_delay(Endpoint::Resources, &limited, 2);
+        assert!(second >= Duration::from_secs(6), "{second:?}");
+        let token = client.retry_delay(Endpoint::Token, &limited, 1);
+        assert!(token >= Duration::from_secs(12), "{token:?}");
+        let failed = client.retry_delay(Endpoint::Resources, &status(503), 1);
+        assert!(failed < Duration::from_millis(2), "{failed:?}");
+    }
+
+    /// Starts a loopback HTTP/1.1 server that records each request (head and body) and
+    /// responds like Vanta: a token, an empty list, or a successful sync.
+    async fn recording_server() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let recorded = seen.clone();
+        tokio::spawn(async move {
+            loop {
+                let (mut stream, _) = listener.accept().await.unwrap();
+                let recorded = recorded.clone();
+                tokio::spawn(async move {
+                    let mut buffer = Vec::new();
+                    loop {
+                        let mut chunk = [0u8; 4096];
+                        let read = stream.read(&mut chunk).await.unwrap_or(0);
+                        if read == 0 {
+                            return;
+                        }
+                        buffer.extend_from_slice(&chunk[..read]);
+                        let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") else {
+                            continue;
+                        };
+                        let head = String::from_utf8_lossy(&buffer[..end]).to_lowercase();
+                        let length: usize = head
+                            .lines()
+                            .find_map(|line| line.strip_prefix("content-length:"))
+                            .map_or(0, |value| value.trim().parse().unwrap());
+                        if buffer.len() < end + 4 + length {
+                            continue;
+                        }
+                        let request: Vec<u8> = buffer.drain(..end + 4 + length).collect();
+                        let request = String::from_utf8_lossy(&request).into_owned();
+                        let body = if request.starts_with("POST /oauth/token") {
+                            r#"{"access_token":"vat_0123456789abcdef","expires_in":3600}"#
+                        } else if request.starts_with("GET ") {
+                            r#"{"resources":[]}"#
+                        } else {
+                            r#"{"success":true}"#
+                        };
+                        recorded.lock().unwrap().push(request);
+                        let response = format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                            body.len()
+                        );
+                        stream.write_all(response.as_bytes()).await.unwrap();
+                    }
+                });
+            }
+        });
+        (url, seen)
+    }
+
+    fn header<'a>(request: &'a str, name: &str) -> Option<&'a str> {
+        request.lines().find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.eq_ignore_ascii_case(name).then(|| value.trim())
+        })
+    }
+
+    #[tokio::test]
+    async fn requests_carry_the_expected_headers() {
+        let (url, seen) = recording_server().await;
+        let credentials = Credentials {
+            client_id: "vci_test".to_string(),
+            client_secret: Secret::new("vcs_test_secret_value"),
+        };
+        let client = Client::new(ClientOptions::new(url, credentials, Scope::ReadWrite)).unwrap();
+        client.list(BaseType::CustomResource, "r1").await.unwrap();
+        client
+            .sync_all(BaseType::CustomResource, "r1", &[])
+            .await
+            .unwrap();
+
+        let seen = seen.lock().unwrap().clone();
+        assert_eq!(seen.len(), 3, "{seen:#?}");
+        let user_agent = concat!("vanta-gitops/", env!("CARGO_PKG_VERSION"));
+        for request in &seen {
+            assert_eq!(header(request, "user-agent"), Some(user_agent), "{request}");
+        }
+
+        let token = &seen[0];
+        assert!(token.starts_with("POST /oauth/token "), "{token}");
+        assert_eq!(header(token, "content-type"), Some("application/json"));
+        assert!(
+            token.contains(r#""grant_type":"client_credentials""#),
+            "{token}"
+        );
+
+        let get = &seen[1];
+        assert!(
+            get.starts_with("GET /v1/resources/custom_resource?resourceId=r1 "),
+            "{get}"
+        );
+        assert_eq!(header(get, "content-length"), None, "a GET has no body");
+        assert_eq!(header(get, "transfer-encoding"), None, "a GET has no body");
+        assert_eq!(header(get, "content-type"), None);
+        assert_eq!(
+            header(get, "authorization"),
+            Some("Bearer vat_0123456789abcdef")
+        );
+        assert!(get.ends_with("\r\n\r\n"), "{get}");
+
+        let put = &seen[2];
+        assert!(
+            put.starts_with("PUT /v1/resources/custom_resource "),
+            "{put}"
+        );
+        assert_eq!(header(put, "content-type"), Some("application/json"));
+        assert!(
+            put.ends_with(r#"{"resourceId":"r1","resources":[]}"#),
+            "{put}"
+        );
+        assert_eq!(client.tokens_minted().await, 1);
     }
 }

@@ -14,7 +14,7 @@ mod secret;
 pub use client::{Client, ClientOptions, Credentials, RemoteRecord, RemoteSet, Scope};
 pub use error::VantaError;
 pub use pacing::RateLimit;
-pub use secret::Secret;
+pub use secret::{REDACTED, Redactor, Secret};
 
 /// Server-owned fields of a record: Vanta sets them and ignores them on PUT.
 pub const SERVER_FIELDS: [&str; 3] = ["createdAt", "updatedAt", "deletedAt"];

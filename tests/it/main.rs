@@ -1,5 +1,7 @@
 //! Integration tests: the real binary against the sandbox over loopback, on real files.
 
+mod apply;
+mod faults;
 mod github;
 mod github_standin;
 mod jtd;

@@ -203,3 +203,208 @@ impl Sandbox {
         );
     }
 }
+
+/// Starts a sandbox that declares every resource of an inventory, with rate limits off, after
+/// `adjust` changed its configuration (to add faults, seeds or a short token lifetime).
+pub fn sandbox_with(inventory: &TestInventory, adjust: impl FnOnce(&mut SandboxConfig)) -> Sandbox {
+    let (loaded, diagnostics) = vanta_gitops::inventory::load(inventory.path()).unwrap();
+    assert!(!diagnostics.has_errors(), "the inventory must be valid");
+    let mut config = SandboxConfig {
+        rate_limits: sandbox::RateLimits::disabled(),
+        ..SandboxConfig::default()
+    };
+    for resource in &loaded.resources {
+        config.declare(sandbox::ResourceDecl {
+            resource_id: resource.resource_id.clone(),
+            base_type: resource.base_type,
+            custom_properties: resource.custom_properties.clone(),
+        });
+    }
+    adjust(&mut config);
+    Sandbox::start(config)
+}
+
+impl Sandbox {
+    /// Adds fault rules (one rule or an array, in the admin API's JSON form).
+    pub fn add_faults(&self, rules: serde_json::Value) {
+        let status = self.admin_post("/_sandbox/faults", &rules);
+        assert_eq!(status, 200, "the sandbox rejected the faults {rules}");
+    }
+
+    /// Returns the request journal: method, path, query, status and fault of each request.
+    pub fn journal(&self) -> Vec<serde_json::Value> {
+        let url = format!("{}/_sandbox/requests", self.url);
+        let body: serde_json::Value = self
+            .runtime
+            .block_on(async { reqwest::get(url).await.unwrap().json().await.unwrap() });
+        body["requests"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Returns the fault rules with their counters: `matched` requests and times `fired`.
+    pub fn faults(&self) -> Vec<serde_json::Value> {
+        let url = format!("{}/_sandbox/faults", self.url);
+        let body: serde_json::Value = self
+            .runtime
+            .block_on(async { reqwest::get(url).await.unwrap().json().await.unwrap() });
+        body["faults"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Removes every fault rule.
+    pub fn clear_faults(&self) {
+        let url = format!("{}/_sandbox/faults", self.url);
+        self.runtime.block_on(async {
+            reqwest::Client::new().delete(url).send().await.unwrap();
+        });
+    }
+
+    /// Forgets the requests served so far.
+    pub fn clear_requests(&self) {
+        let url = format!("{}/_sandbox/requests", self.url);
+        self.runtime.block_on(async {
+            reqwest::Client::new().delete(url).send().await.unwrap();
+        });
+    }
+
+    /// Returns the stored records of a resource of the default application, as the state
+    /// file holds them: `{"record": {...}, "createdAt", "updatedAt", "deletedAt"}`.
+    pub fn stored(&self, resource_id: &str) -> Vec<serde_json::Value> {
+        let url = format!("{}/_sandbox/state", self.url);
+        let body: serde_json::Value = self
+            .runtime
+            .block_on(async { reqwest::get(url).await.unwrap().json().await.unwrap() });
+        body["applications"][sandbox::DEFAULT_CLIENT_ID][resource_id]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Requests an access token for the default application, as another process would.
+    pub fn mint_token(&self) -> String {
+        let url = format!("{}/oauth/token", self.url);
+        let body = serde_json::json!({
+            "client_id": sandbox::DEFAULT_CLIENT_ID,
+            "client_secret": sandbox::DEFAULT_CLIENT_SECRET,
+            "grant_type": "client_credentials",
+        });
+        let response: serde_json::Value = self.runtime.block_on(async {
+            reqwest::Client::new()
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap()
+        });
+        response["access_token"].as_str().unwrap().to_string()
+    }
+
+    fn admin_post(&self, path: &str, body: &serde_json::Value) -> u16 {
+        let url = format!("{}{path}", self.url);
+        self.runtime.block_on(async {
+            reqwest::Client::new()
+                .post(url)
+                .json(body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        })
+    }
+}
+
+/// A loopback gateway in front of a sandbox that forwards every request, but answers
+/// `504 Gateway Timeout` in place of the sandbox's response to each PUT on one path. The
+/// sandbox has then already stored the records, as behind a real gateway that timed out.
+pub struct TimeoutGateway {
+    /// The runtime that serves the gateway; dropping it stops the gateway.
+    _runtime: tokio::runtime::Runtime,
+    pub url: String,
+}
+
+impl TimeoutGateway {
+    /// Starts the gateway in front of `upstream`, failing PUT responses for `put_path`.
+    pub fn start(upstream: &str, put_path: &str) -> TimeoutGateway {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let upstream = upstream.to_string();
+        let put_path = put_path.to_string();
+        let url = runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+                .await
+                .unwrap();
+            let url = format!("http://{}", listener.local_addr().unwrap());
+            let forward = move |request: axum::extract::Request| {
+                let upstream = upstream.clone();
+                let put_path = put_path.clone();
+                async move { forward(request, &upstream, &put_path).await }
+            };
+            let app = axum::Router::new().fallback(forward);
+            tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+            url
+        });
+        TimeoutGateway {
+            _runtime: runtime,
+            url,
+        }
+    }
+
+    /// Points a command at this gateway with the sandbox's default credentials.
+    pub fn configure(&self, command: &mut Command) {
+        command
+            .env("VANTA_API_URL", &self.url)
+            .env("VANTA_CLIENT_ID", sandbox::DEFAULT_CLIENT_ID)
+            .env("VANTA_CLIENT_SECRET", sandbox::DEFAULT_CLIENT_SECRET);
+    }
+}
+
+async fn forward(
+    request: axum::extract::Request,
+    upstream: &str,
+    put_path: &str,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+
+    let method = request.method().clone();
+    let path_and_query = request
+        .uri()
+        .path_and_query()
+        .map(|value| value.to_string())
+        .unwrap_or_default();
+    let fail = method == axum::http::Method::PUT && request.uri().path() == put_path;
+    let mut outgoing = reqwest::Client::new().request(
+        reqwest::Method::from_bytes(method.as_str().as_bytes()).unwrap(),
+        format!("{upstream}{path_and_query}"),
+    );
+    for name in ["authorization", "content-type", "accept", "user-agent"] {
+        if let Some(value) = request.headers().get(name) {
+            outgoing = outgoing.header(name, value.as_bytes());
+        }
+    }
+    let body = axum::body::to_bytes(request.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    if !body.is_empty() {
+        outgoing = outgoing.body(body.to_vec());
+    }
+    let response = outgoing.send().await.unwrap();
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|value| value.as_bytes().to_vec());
+    let bytes = response.bytes().await.unwrap();
+    if fail && status == 200 {
+        return (axum::http::StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout").into_response();
+    }
+    let mut reply = axum::response::Response::new(axum::body::Body::from(bytes));
+    *reply.status_mut() = axum::http::StatusCode::from_u16(status).unwrap();
+    if let Some(content_type) = content_type {
+        reply.headers_mut().insert(
+            "content-type",
+            axum::http::HeaderValue::from_bytes(&content_type).unwrap(),
+        );
+    }
+    reply
+}
