@@ -286,7 +286,11 @@ fn remote_set_digest(records: &[(&RemoteRecord, Value)]) -> String {
     for (record, value) in order {
         line.clear();
         push_json_string(&mut line, &record.unique_id);
-        line.push_str(if record.deleted { "\ttrue\t" } else { "\tfalse\t" });
+        line.push_str(if record.deleted {
+            "\ttrue\t"
+        } else {
+            "\tfalse\t"
+        });
         write_canonical(value, &mut line);
         line.push('\n');
         hasher.update(line.as_bytes());

@@ -260,7 +260,9 @@ pub fn write_canonical(value: &Value, output: &mut String) {
 
 /// Appends a string as JSON, quoted and escaped exactly as `serde_json` writes it.
 pub fn push_json_string(output: &mut String, text: &str) {
-    let plain = text.bytes().all(|byte| byte >= 0x20 && byte != b'"' && byte != b'\\');
+    let plain = text
+        .bytes()
+        .all(|byte| byte >= 0x20 && byte != b'"' && byte != b'\\');
     if plain {
         output.push('"');
         output.push_str(text);
