@@ -65,6 +65,11 @@ pub struct ValidateArgs {
     /// How to print problems.
     #[arg(long, value_enum, default_value_t = DiagnosticFormat::Text)]
     pub format: DiagnosticFormat,
+
+    /// The largest inventory file read, in bytes. Hidden: tests lower it to check the limit
+    /// without writing a file of 256 MiB.
+    #[arg(long, value_name = "BYTES", hide = true, default_value_t = crate::inventory::MAX_FILE_BYTES)]
+    pub max_file_bytes: u64,
 }
 
 /// Where the current records come from.

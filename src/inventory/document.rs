@@ -172,7 +172,7 @@ fn segment_token(segment: &serde_path_to_error::Segment) -> String {
 /// Builds a diagnostic from a serde message such as ``unknown field `x`, expected one of `a`,
 /// `b` `` and the path where it happened.
 fn decode_diagnostic(node: &Node, tokens: &[String], message: &str) -> Diagnostic {
-    let field = tokens.last().map(String::as_str).unwrap_or("");
+    let field = crate::inventory::messages::display_path(tokens);
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let unknown = rest.split('`').next().unwrap_or("");
         let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
@@ -193,18 +193,69 @@ fn decode_diagnostic(node: &Node, tokens: &[String], message: &str) -> Diagnosti
     }
     let value = node.pointer(tokens);
     let span = value.map(|found| found.span).or(Some(node.span));
-    let found = value.map(Node::describe).unwrap_or_default();
-    let message = message.split(", expected").next().unwrap_or(message);
-    let text = if field.is_empty() {
-        message.to_string()
+    let found = value
+        .map(Node::describe)
+        .unwrap_or_else(|| "nothing".to_string());
+    let subject = if field.is_empty() {
+        "invalid document".to_string()
     } else {
-        format!("invalid value for `{field}`: {message}")
+        format!("invalid value for `{field}`")
     };
-    let mut diagnostic = Diagnostic::error(text, span);
-    if !found.is_empty() {
-        diagnostic = diagnostic.with_label(format!("found {found}"));
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let allowed: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
+        let text = format!(
+            "{subject}: expected one of `{}`, found {found}",
+            allowed.join("`, `")
+        );
+        let diagnostic = Diagnostic::error(text, span);
+        let written = match value.map(|found| &found.value) {
+            Some(Value::String(written)) => written.as_str(),
+            _ => "",
+        };
+        return match did_you_mean(written, allowed.into_iter()) {
+            Some(suggestion) => diagnostic.with_help(format!("did you mean `{suggestion}`?")),
+            None => diagnostic,
+        };
     }
-    diagnostic
+    let expected = message
+        .split_once(", expected ")
+        .map(|(_, expected)| expected_phrase(expected));
+    let text = match expected {
+        Some(expected) => format!("{subject}: expected {expected}, found {found}"),
+        None => format!("{subject}: {message}"),
+    };
+    let diagnostic = Diagnostic::error(text, span);
+    match value.and_then(|found| quoting_help(&found.value)) {
+        Some(help) if message.contains("expected a string") => diagnostic.with_help(help),
+        _ => match value.map(|found| &found.value) {
+            Some(Value::String(text)) if message.contains("expected a boolean") => diagnostic
+                .with_help(format!(
+                    "YAML 1.2 reads only `true` and `false` as booleans, so `{text}` is text; write true or false"
+                )),
+            _ => diagnostic,
+        },
+    }
+}
+
+/// Rewords what serde expected, such as `u64` or `struct Policy`, in the inventory's terms.
+fn expected_phrase(expected: &str) -> String {
+    match expected {
+        "u64" | "u32" | "u16" | "u8" => "a non-negative integer".to_string(),
+        "f64" | "f32" => "a number".to_string(),
+        "a map" => "a mapping".to_string(),
+        other if other.starts_with("struct ") => "a mapping".to_string(),
+        other if other.starts_with("enum ") => "a string".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Returns the hint for a number or boolean written where text is expected.
+fn quoting_help(value: &Value) -> Option<String> {
+    match value {
+        Value::Number(text) => Some(format!("quote the value to keep it as text: \"{text}\"")),
+        Value::Bool(flag) => Some(format!("quote the value to keep it as text: \"{flag}\"")),
+        _ => None,
+    }
 }
 
 /// Returns the candidate closest to `word` when it is close enough to be a likely typo.

@@ -5,11 +5,12 @@
 //! resource are validated against their schema, with [`messages`] wording the problems.
 
 pub mod document;
+pub mod fields;
 mod load;
 pub mod messages;
 pub mod model;
 pub mod walk;
 pub mod yaml;
 
-pub use load::{LoadError, MAX_FILE_BYTES, load};
+pub use load::{LoadError, LoadOptions, MAX_FILE_BYTES, load, load_with};
 pub use model::{DesiredRecord, Inventory, ResourceDef};

@@ -325,8 +325,8 @@ impl Builder<'_> {
                         span,
                     },
                     Some(Open::Mapping { entries, span, .. }) => Node {
+                        span: mapping_span(span, &entries),
                         value: Value::Mapping(entries),
-                        span,
                     },
                     None => return Ok(()),
                 };
@@ -441,6 +441,23 @@ impl Builder<'_> {
             },
         }
         Ok(())
+    }
+}
+
+/// Returns where a mapping starts. The parser marks a block mapping at the `:` of its first
+/// key, which is past the key, so the first key's position is used instead. A flow mapping's
+/// `{` comes before its first key and is kept.
+fn mapping_span(start: Span, entries: &[Entry]) -> Span {
+    match entries.first() {
+        Some(first)
+            if (first.key_span.line, first.key_span.column) < (start.line, start.column) =>
+        {
+            Span {
+                len: 1,
+                ..first.key_span
+            }
+        }
+        _ => start,
     }
 }
 

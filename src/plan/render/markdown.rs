@@ -72,7 +72,9 @@ pub fn render_parts(plan: &Plan) -> MarkdownPlan {
             crate::diagnostics::plural(plan.summary.destroy, "record")
         )
     });
-    let mut table = String::from("| Resource | Type | Add | Change | Destroy | Unchanged |\n|---|---|---:|---:|---:|---:|\n");
+    let mut table = String::from(
+        "| Resource | Type | Add | Change | Destroy | Unchanged |\n|---|---|---:|---:|---:|---:|\n",
+    );
     for resource in &plan.resources {
         let summary = resource.summary;
         let _ = writeln!(
@@ -83,7 +85,11 @@ pub fn render_parts(plan: &Plan) -> MarkdownPlan {
             summary.add,
             summary.change,
             summary.destroy,
-            if resource.managed { summary.unchanged.to_string() } else { "not managed".to_string() }
+            if resource.managed {
+                summary.unchanged.to_string()
+            } else {
+                "not managed".to_string()
+            }
         );
     }
     let tests = (!plan.custom_tests.is_empty()).then(|| {
@@ -103,14 +109,22 @@ pub fn render_parts(plan: &Plan) -> MarkdownPlan {
         let mut body = String::new();
         let mut count = 0;
         for resource in &plan.resources {
-            for change in resource.changes.iter().filter(|change| actions.contains(&change.action)) {
+            for change in resource
+                .changes
+                .iter()
+                .filter(|change| actions.contains(&change.action))
+            {
                 count += 1;
                 let symbol = match change.action {
                     Action::Create | Action::Reactivate => '+',
                     Action::Update => '~',
                     Action::Delete | Action::Deactivate => '-',
                 };
-                let _ = writeln!(body, "{symbol} {}[{}] ({:?})", resource.name, change.unique_id, change.action);
+                let _ = writeln!(
+                    body,
+                    "{symbol} {}[{}] ({:?})",
+                    resource.name, change.unique_id, change.action
+                );
                 for field in &change.fields {
                     let before = field.before.as_ref().map(inline);
                     let after = field.after.as_ref().map(inline);
@@ -120,7 +134,12 @@ pub fn render_parts(plan: &Plan) -> MarkdownPlan {
                         (Some(before), None) => before,
                         (None, None) => continue,
                     };
-                    let _ = writeln!(body, "{symbol}     {} = {}", field.dotted_path(), text.replace("```", "'''"));
+                    let _ = writeln!(
+                        body,
+                        "{symbol}     {} = {}",
+                        field.dotted_path(),
+                        text.replace("```", "'''")
+                    );
                 }
             }
         }
@@ -133,5 +152,12 @@ pub fn render_parts(plan: &Plan) -> MarkdownPlan {
         }
     }
     let footer = format!("Plan digest `{}`\n", plan.plan_digest);
-    MarkdownPlan { header: title, destroy_warning, table, tests, sections, footer }
+    MarkdownPlan {
+        header: title,
+        destroy_warning,
+        table,
+        tests,
+        sections,
+        footer,
+    }
 }
