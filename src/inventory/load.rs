@@ -5,7 +5,7 @@
 //! others: the caller gets every diagnostic and decides. Plan and apply refuse to go on when
 //! any diagnostic is an error.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -75,6 +75,12 @@ pub fn load_with(
     for file in parsed {
         let id = loader.inventory.sources.add(file.display_path, file.text);
         debug_assert_eq!(id, file.id);
+        loader.yaml_error_spans.extend(
+            file.diagnostics
+                .items()
+                .iter()
+                .filter_map(|diagnostic| diagnostic.span),
+        );
         loader.diagnostics.extend(file.diagnostics);
         documents.extend(file.documents);
     }
@@ -185,6 +191,9 @@ fn parse_file(root: &Path, path: &Path, id: FileId, options: &LoadOptions) -> Pa
 struct Loader {
     inventory: Inventory,
     diagnostics: Diagnostics,
+    /// Values that already have a YAML error, such as `0x10` or a value with an anchor. A
+    /// schema error at the same value would only repeat it.
+    yaml_error_spans: HashSet<Span>,
 }
 
 impl Loader {
@@ -265,8 +274,24 @@ impl Loader {
         if let Some(custom) = &resource.custom_properties
             && let Err(error) = jtd::Schema::from_json(custom)
         {
-            let span = node.entry("customProperties").map(|entry| entry.value.span);
-            let message = format!("invalid JTD schema in `customProperties`: {error}");
+            let mut tokens = vec!["customProperties".to_string()];
+            tokens.extend(
+                error
+                    .pointer
+                    .split('/')
+                    .skip(1)
+                    .map(|token| token.replace("~1", "/").replace("~0", "~")),
+            );
+            // Point at the offending value, or at the key when the problem is the key itself.
+            let span = node
+                .pointer(&tokens)
+                .map(|value| value.span)
+                .or_else(|| node.key_span_at(&tokens))
+                .or_else(|| node.entry("customProperties").map(|entry| entry.value.span));
+            let message = format!(
+                "invalid JTD schema in `customProperties` at `{}`: {}",
+                error.pointer, error.kind
+            );
             return self.diagnostics.push(Diagnostic::error(message, span));
         }
         let schema_json =
@@ -457,7 +482,12 @@ impl Loader {
         for error in &errors {
             let diagnostic =
                 crate::inventory::messages::jtd_diagnostic(record, &resource.schema, error);
-            self.diagnostics.push(diagnostic);
+            let repeats_yaml_error = diagnostic
+                .span
+                .is_some_and(|span| self.yaml_error_spans.contains(&span));
+            if !repeats_yaml_error {
+                self.diagnostics.push(diagnostic);
+            }
         }
         if had_errors {
             return None;

@@ -225,10 +225,17 @@ pub fn parse(text: &str, file: FileId, diagnostics: &mut Diagnostics) -> Vec<Doc
             }
             Err(error) => {
                 let span = builder.span(error.marker(), 1);
-                let message = format!("invalid YAML: {}", error.info());
-                builder
-                    .diagnostics
-                    .push(Diagnostic::error(message, Some(span)));
+                let diagnostic = if error.info().contains("recursion limit") {
+                    // The scanner reads flow collections (`[[[...`) ahead of the events, so
+                    // its own nesting limit can trip before `MAX_DEPTH` does.
+                    Diagnostic::error("YAML nesting is deeper than the parser's limit", Some(span))
+                        .with_help(format!(
+                            "inventory documents need only a few levels; at most {MAX_DEPTH} are accepted"
+                        ))
+                } else {
+                    Diagnostic::error(format!("invalid YAML: {}", error.info()), Some(span))
+                };
+                builder.diagnostics.push(diagnostic);
                 break;
             }
         }
@@ -430,7 +437,9 @@ impl Builder<'_> {
                     *pending_key = Some((key, node.span));
                 }
                 Some((key, key_span)) => {
-                    if !entries.iter().any(|entry| entry.key == key) {
+                    // A merge key was reported when read, and a duplicate key keeps its first
+                    // value, so neither is stored.
+                    if key != "<<" && !entries.iter().any(|entry| entry.key == key) {
                         entries.push(Entry {
                             key,
                             key_span,
@@ -625,7 +634,7 @@ mod tests {
         let flow = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         let (_, diagnostics) = load(&flow);
         assert_eq!(diagnostics.error_count(), 1);
-        assert!(diagnostics.items()[0].message.contains("recursion limit"));
+        assert!(diagnostics.items()[0].message.contains("parser's limit"));
 
         let block: String = (0..100)
             .map(|depth| format!("{}- \n", "  ".repeat(depth)))
