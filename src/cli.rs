@@ -36,6 +36,8 @@ pub enum Command {
     Show(ShowArgs),
     /// Evaluate the inventory's Custom Tests against its records.
     Test(TestArgs),
+    /// Write JSON Schemas of the inventory's files, for editors.
+    Schema(SchemaArgs),
     /// Run the local Vanta-compatible sandbox.
     #[command(subcommand)]
     Sandbox(SandboxCommand),
@@ -171,6 +173,18 @@ pub struct TestArgs {
 
     #[command(flatten)]
     pub remote_args: RemoteArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// The inventory folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// The folder to write the schemas to: `inventory.schema.json` for every document kind,
+    /// and `<resource>.records.schema.json` for the Records files of each resource.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

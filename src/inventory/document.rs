@@ -5,6 +5,7 @@
 //! a decoding error is mapped back to the line and column of the offending value. Records are
 //! not decoded here: they are checked against their resource's JTD schema by the loader.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Span};
@@ -18,7 +19,7 @@ pub const API_VERSION: &str = "vanta-gitops/v1";
 pub const KINDS: [&str; 4] = ["Workspace", "Resource", "Records", "CustomTest"];
 
 /// Settings that apply to the whole inventory. At most one per inventory.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Workspace {
     /// A short name for the workspace, shown in plans and pull-request comments.
@@ -43,7 +44,7 @@ pub struct Workspace {
 }
 
 /// Vanta's API regions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Region {
     Us,
@@ -61,7 +62,7 @@ impl Region {
 }
 
 /// Where the client id and secret come from.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Credentials {
     /// The environment variable holding the client id (default `VANTA_CLIENT_ID`).
@@ -76,7 +77,7 @@ pub struct Credentials {
 }
 
 /// The safety policy of the workspace; resources may override parts of it.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Policy {
     #[serde(default)]
@@ -87,7 +88,7 @@ pub struct Policy {
 
 /// The most records one apply may delete from a resource, as a count, a percentage of the
 /// records in Vanta, or both (both must hold).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct MaxDestroy {
     #[serde(default)]
@@ -97,7 +98,7 @@ pub struct MaxDestroy {
 }
 
 /// Request budgets per minute, for tenants whose limits differ from Vanta's documented ones.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RateLimits {
     #[serde(default)]
@@ -107,7 +108,7 @@ pub struct RateLimits {
 }
 
 /// Records of one resource that may never be deleted.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Protected {
     pub resource: String,
@@ -116,7 +117,7 @@ pub struct Protected {
 
 /// Fields of one resource whose values are masked, as dotted paths such as
 /// `customProperties.apiKey`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Sensitive {
     pub resource: String,
@@ -124,16 +125,18 @@ pub struct Sensitive {
 }
 
 /// One Vanta resource, as created in Vanta's developer console.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Resource {
     /// The local name that `Records` and `CustomTest` documents refer to.
     pub name: String,
+    #[schemars(schema_with = "base_type_schema")]
     pub base_type: BaseType,
     /// The id Vanta shows for the resource in the developer console.
     pub resource_id: String,
     /// The JTD `properties` schema of the resource's custom properties.
     #[serde(default)]
+    #[schemars(schema_with = "jtd_schema")]
     pub custom_properties: Option<serde_json::Value>,
     #[serde(default)]
     pub description: Option<String>,
@@ -143,6 +146,38 @@ pub struct Resource {
     /// Overrides the workspace's `policy.maxDestroy` for this resource.
     #[serde(default)]
     pub max_destroy: Option<MaxDestroy>,
+}
+
+/// The records of one resource. The loader reads `Records` documents from YAML nodes so that
+/// each record keeps its place; this type describes the document for the JSON Schema only.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Records {
+    /// The `name` of the `Resource` these records belong to.
+    pub resource: String,
+    /// Fields merged under every record: a field the record sets wins, and nested mappings
+    /// merge key by key.
+    #[serde(default)]
+    pub defaults: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Every record the resource should hold. Whatever is missing here is deleted in Vanta.
+    pub records: Vec<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// Describes `baseType` as the names of Vanta's base types.
+fn base_type_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let names: Vec<&str> = BaseType::ALL.iter().map(|base| base.name()).collect();
+    schemars::json_schema!({
+        "description": "The Vanta base type the resource was created with.",
+        "enum": names,
+    })
+}
+
+/// Describes `customProperties` as a JTD schema of the properties form.
+fn jtd_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "description": "A JSON Type Definition (RFC 8927) schema of the properties form, such as `properties: { memory: { type: int32 } }`.",
+        "type": "object",
+    })
 }
 
 /// Decodes a document body (without `apiVersion` and `kind`) into `T`, mapping a decoding

@@ -6,6 +6,7 @@
 
 pub mod document;
 pub mod fields;
+pub mod json_schema;
 mod load;
 pub mod messages;
 pub mod model;

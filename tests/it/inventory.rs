@@ -2,7 +2,11 @@
 //! reported with its message and exact `file:line:column`, and valid inventories of every base
 //! type plan and apply against the sandbox.
 
+use std::path::{Path, PathBuf};
+
 use predicates::prelude::*;
+use vanta_gitops::diagnostics::{Diagnostics, FileId};
+use vanta_gitops::inventory::{json_schema, walk, yaml};
 
 use crate::support::{Sandbox, TestInventory, fixture_inventory, sandbox_state};
 
@@ -927,5 +931,150 @@ fn github_format_shows_both_duplicates() {
         stdout,
         "::error file=b.yaml,line=5,col=15::duplicate uniqueId `s-1` in resource `servers`\
          %0Afirst used here: a.yaml:5:15\n"
+    );
+}
+
+/// The environment variable that makes [`checked_in_schemas_are_current`] rewrite the schemas.
+const UPDATE_SCHEMAS_ENV: &str = "VANTA_GITOPS_UPDATE_SCHEMAS";
+
+#[test]
+fn checked_in_schemas_are_current() {
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let example_schemas = repository.join("examples/inventory/.schemas");
+    let generated = tempfile::tempdir().unwrap();
+    TestInventory::example()
+        .command()
+        .args(["schema", "."])
+        .arg("--out")
+        .arg(generated.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Wrote 3 schemas"));
+
+    // The schema of every document kind also lives at the top of `schemas/`.
+    let mut expected: Vec<(PathBuf, PathBuf)> = vec![(
+        generated.path().join("inventory.schema.json"),
+        repository.join("schemas/inventory.schema.json"),
+    )];
+    for entry in std::fs::read_dir(generated.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_owned();
+        expected.push((path, example_schemas.join(name)));
+    }
+    let update = std::env::var_os(UPDATE_SCHEMAS_ENV).is_some_and(|value| value == "1");
+    let mut stale = Vec::new();
+    for (fresh, checked_in) in &expected {
+        let fresh_text = std::fs::read_to_string(fresh).unwrap();
+        if std::fs::read_to_string(checked_in).ok().as_deref() == Some(fresh_text.as_str()) {
+            continue;
+        }
+        if update {
+            std::fs::write(checked_in, &fresh_text).unwrap();
+        } else {
+            stale.push(
+                checked_in
+                    .strip_prefix(repository)
+                    .unwrap()
+                    .display()
+                    .to_string(),
+            );
+        }
+    }
+    let mut checked_in_names: Vec<_> = std::fs::read_dir(&example_schemas)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    checked_in_names.sort();
+    let mut generated_names: Vec<_> = std::fs::read_dir(generated.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    generated_names.sort();
+    assert_eq!(
+        checked_in_names, generated_names,
+        "examples/inventory/.schemas holds other files than `vanta-gitops schema` writes"
+    );
+    assert!(
+        stale.is_empty(),
+        "these checked-in JSON Schemas differ from what the code generates: {stale:?}; \
+         regenerate them with `{UPDATE_SCHEMAS_ENV}=1 cargo test --test it checked_in_schemas` \
+         and commit the result"
+    );
+}
+
+/// Reads every document of a YAML file as JSON.
+fn yaml_documents(path: &Path) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut diagnostics = Diagnostics::default();
+    let documents = yaml::parse(&text, FileId(0), &mut diagnostics);
+    assert!(
+        !diagnostics.has_errors(),
+        "{}: {diagnostics:?}",
+        path.display()
+    );
+    documents
+        .into_iter()
+        .filter_map(|document| document.root)
+        .map(|root| root.to_json())
+        .collect()
+}
+
+/// Checks every document of an inventory against the schemas generated for it, and returns
+/// the problems found.
+fn schema_problems(root: &Path) -> Vec<String> {
+    let (inventory, _) = vanta_gitops::inventory::load(root).unwrap();
+    let documents_schema = jsonschema::validator_for(&json_schema::inventory_schema()).unwrap();
+    let mut problems = Vec::new();
+    for file in walk::find_yaml_files(root).unwrap() {
+        for document in yaml_documents(&file) {
+            let validator = match (&document["kind"], &document["resource"]) {
+                (kind, serde_json::Value::String(name)) if kind == "Records" => {
+                    let resource = inventory.resource(name).unwrap();
+                    jsonschema::validator_for(&json_schema::records_schema(resource)).unwrap()
+                }
+                _ => documents_schema.clone(),
+            };
+            for error in validator.iter_errors(&document) {
+                problems.push(format!("{}: {error}", file.display()));
+            }
+        }
+    }
+    problems
+}
+
+#[test]
+fn inventories_match_their_json_schemas() {
+    let example = crate::support::example_dir();
+    assert_eq!(schema_problems(&example), Vec::<String>::new());
+    let all_types = crate::support::fixture_dir("all-types");
+    assert_eq!(schema_problems(&all_types), Vec::<String>::new());
+}
+
+#[test]
+fn json_schemas_reject_misspelt_fields() {
+    let inventory = TestInventory::example();
+    inventory.replace(
+        "users/operations.yaml",
+        "mfaEnabled: false",
+        "mfaEnable: false",
+    );
+    inventory.replace("workspace.yaml", "maxDestroy:", "maxDestory:");
+    inventory.replace("tests/servers-have-memory.yaml", "atLeast", "atleast");
+    let problems = schema_problems(inventory.path());
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("operations.yaml") && p.contains("mfaEnable")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.contains("workspace.yaml")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("servers-have-memory.yaml")),
+        "{problems:?}"
     );
 }
