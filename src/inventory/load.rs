@@ -410,12 +410,17 @@ impl Loader {
                     },
                 ..
             }) => items.as_slice(),
-            Some(Entry {
-                value: Node {
-                    value: Value::Null, ..
-                },
-                ..
-            }) => &[][..],
+            Some(entry) if entry.value.value == Value::Null => {
+                // `records:` with nothing after it is more often an unfinished edit than a
+                // wish to delete every record, so the empty set must be written out. The
+                // error points at the key, because an empty value has no text to point at.
+                let span = entry.key_span;
+                let message = "`records` is null";
+                let help = "write `records: []` to declare that the resource should be empty";
+                self.diagnostics
+                    .push(Diagnostic::error(message, Some(span)).with_help(help));
+                return;
+            }
             Some(entry) => {
                 let message = format!(
                     "`records` must be a sequence, found {}",

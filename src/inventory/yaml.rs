@@ -437,6 +437,12 @@ impl Builder<'_> {
                     *pending_key = Some((key, node.span));
                 }
                 Some((key, key_span)) => {
+                    let mut node = node;
+                    // The parser places an empty value (`key:` and a line break) at the next
+                    // token, often on a later line, so errors about it point at the key.
+                    if node.value == Value::Null && node.span.line > key_span.line {
+                        node.span = key_span;
+                    }
                     // A merge key was reported when read, and a duplicate key keeps its first
                     // value, so neither is stored.
                     if key != "<<" && !entries.iter().any(|entry| entry.key == key) {

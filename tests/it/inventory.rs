@@ -456,6 +456,10 @@ fn cases() -> Vec<Case> {
             "servers.yaml:5:5",
         )
         .edited("servers.yaml", SERVER, &[("  - uniqueId", "    uniqueId")]),
+        Case::new("records left null", "`records` is null", "servers.yaml:4:1").file(
+            "servers.yaml",
+            "apiVersion: vanta-gitops/v1\nkind: Records\nresource: servers\nrecords:\n",
+        ),
         Case::new(
             "defaults not a mapping",
             "`defaults` must be a mapping, found a sequence",
@@ -825,6 +829,18 @@ fn empty_inventory_blocks_plan() {
         ))
         .stderr(predicate::str::contains("(1 error)"));
     assert_eq!(sandbox.requests(), Vec::<String>::new());
+
+    let output = inventory
+        .command()
+        .args(["validate", ".", "--format", "github"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.starts_with("::error::no vanta-gitops documents found in `.`%0Ahelp: "),
+        "{stdout}"
+    );
 }
 
 #[test]
