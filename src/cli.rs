@@ -41,6 +41,9 @@ pub enum Command {
     /// Run the local Vanta-compatible sandbox.
     #[command(subcommand)]
     Sandbox(SandboxCommand),
+    /// Publish a saved plan to GitHub: a pull-request comment or the job summary.
+    #[command(subcommand)]
+    Github(GithubCommand),
 }
 
 /// Output formats of diagnostics.
@@ -210,4 +213,36 @@ pub struct SandboxServeArgs {
     /// Declare the resources of this inventory, with a sandbox application to use them.
     #[arg(long, value_name = "DIR")]
     pub inventory: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GithubCommand {
+    /// Post a saved plan as a pull-request comment, or update the one posted before. Reads
+    /// GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL and GITHUB_EVENT_PATH.
+    Comment(GithubCommentArgs),
+    /// Append a saved plan to the job summary, the file GITHUB_STEP_SUMMARY names.
+    Summary(GithubSummaryArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GithubCommentArgs {
+    /// A plan saved with `plan --out`.
+    #[arg(long, value_name = "FILE")]
+    pub plan: PathBuf,
+
+    /// The name that tells this plan's comment apart from other workspaces' comments.
+    /// Defaults to the plan's workspace name.
+    #[arg(long, value_name = "NAME")]
+    pub target: Option<String>,
+
+    /// The pull-request number. Defaults to `pull_request.number` of the workflow's event.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub pr: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct GithubSummaryArgs {
+    /// A plan saved with `plan --out`.
+    #[arg(long, value_name = "FILE")]
+    pub plan: PathBuf,
 }

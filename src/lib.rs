@@ -14,8 +14,9 @@
 //! - [`sandbox`] is a local server that behaves like Vanta's API.
 //! - [`github`] publishes plans as pull-request comments and job summaries.
 //! - [`commands`] wires these together, one thin file per subcommand.
+//! - [`synthetic`] generates large inventories for benchmarks.
 //!
-//! Start reading at [`commands::plan`], which walks the whole pipeline once.
+//! Start reading at `commands/plan.rs`, which walks the whole pipeline once.
 
 pub mod apply;
 pub mod cli;
@@ -29,4 +30,5 @@ pub mod printer;
 pub mod sandbox;
 pub mod schema;
 pub mod settings;
+pub mod synthetic;
 pub mod vanta;

@@ -5,6 +5,7 @@
 //! present (only with `--detailed-exitcode` or `--expect-no-changes`).
 
 mod apply;
+mod github;
 mod inventory;
 mod plan;
 mod remote;
@@ -28,8 +29,11 @@ pub const EXIT_CHANGES: u8 = 2;
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.verbose);
+    // The sandbox server reports its address and each request at info level; other
+    // commands keep logs quiet unless asked.
+    let serves = matches!(cli.command, Command::Sandbox(_));
     let printer = Printer::new(cli.no_color || crate::settings::no_color_requested());
+    init_logging(cli.verbose, serves, printer.stderr_color);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -58,6 +62,7 @@ async fn run(command: Command, printer: Printer) -> anyhow::Result<ExitCode> {
         Command::Test(args) => test::run(&args, printer).await,
         Command::Schema(args) => schema::run(&args, printer),
         Command::Sandbox(command) => sandbox::run(command, printer).await,
+        Command::Github(command) => github::run(&command, printer).await,
     }
 }
 
@@ -70,10 +75,11 @@ fn report(printer: &Printer, error: &anyhow::Error) {
     printer.error(&text);
 }
 
-/// Sets up `tracing` on stderr: warnings by default, `-v` debug, `-vv` trace, and `RUST_LOG`
-/// over both.
-fn init_logging(verbose: u8) {
+/// Sets up `tracing` on stderr: warnings by default (info for the sandbox server), `-v`
+/// debug, `-vv` trace, and `RUST_LOG` over all of them.
+fn init_logging(verbose: u8, serves: bool, color: bool) {
     let level = match verbose {
+        0 if serves => "vanta_gitops=info",
         0 => "vanta_gitops=warn",
         1 => "vanta_gitops=debug",
         _ => "vanta_gitops=trace",
@@ -82,6 +88,7 @@ fn init_logging(verbose: u8) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
         .with_writer(std::io::stderr)
+        .with_ansi(color)
         .with_target(false)
         .try_init();
 }

@@ -64,7 +64,7 @@ async fn clear_requests(State(shared): State<Arc<Shared>>) -> StatusCode {
 }
 
 async fn list_faults(State(shared): State<Arc<Shared>>) -> Response {
-    let rules = lock(&shared.faults).rules();
+    let rules = lock(&shared.faults).to_json();
     axum::Json(json!({ "faults": rules })).into_response()
 }
 
@@ -89,7 +89,7 @@ async fn add_faults(State(shared): State<Arc<Shared>>, body: Bytes) -> Response 
     };
     let mut faults = lock(&shared.faults);
     faults.add(rules);
-    let count = faults.rules().len();
+    let count = faults.rule_count();
     axum::Json(json!({ "faults": count })).into_response()
 }
 

@@ -27,7 +27,7 @@ struct IssuedToken {
     scopes: Vec<String>,
 }
 
-/// What a valid access token grants.
+/// The application and scopes of a valid access token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grant {
     pub client_id: String,
@@ -197,8 +197,8 @@ fn token_error(status: StatusCode, error: &str, description: &str) -> Response {
     (status, axum::Json(body)).into_response()
 }
 
-/// Returns `bytes` random bytes from the operating system, hex-encoded. Falls back to a
-/// time-and-counter value if the OS source fails, because a sandbox token need not be secret.
+/// Returns `bytes` random bytes from the operating system, hex-encoded. Falls back to bytes
+/// derived from the clock if the OS source fails, because a sandbox token need not be secret.
 fn random_hex(bytes: usize) -> String {
     let mut buffer = vec![0u8; bytes];
     if getrandom::getrandom(&mut buffer).is_err() {

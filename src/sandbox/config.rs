@@ -16,7 +16,7 @@ use crate::schema::base::BaseType;
 pub const DEFAULT_CLIENT_ID: &str = "vci_sandbox";
 
 /// Client secret of the application that the default configuration declares. It is public on
-/// purpose: the sandbox holds no real data.
+/// purpose, because the sandbox must never contain real data.
 pub const DEFAULT_CLIENT_SECRET: &str = "vcs_sandbox_secret";
 
 /// Scope that allows reading resources back with GET.
@@ -47,9 +47,16 @@ pub struct SandboxConfig {
     /// Whether a PUT that repeats a `uniqueId` is rejected with 400. When false, the last
     /// record with that `uniqueId` wins. Vanta's behaviour is undocumented.
     pub reject_duplicate_unique_ids: bool,
-    /// Whether fractional seconds are removed from timestamps before they are stored, as Vanta
-    /// does.
+    /// Whether fractional seconds are removed from `timestamp` fields before they are stored,
+    /// as Vanta does.
     pub drop_fractional_seconds: bool,
+    /// Whether a PUT is also checked against the rules that JTD cannot express and that Vanta's
+    /// API reference states: a closed security task needs `closedTimestamp` (an open one must
+    /// not have it), and scores lie from 0 to 10.
+    pub check_rules: bool,
+    /// Whether `externalUrl` must be an absolute `https://` URL. Vanta's reference states it
+    /// should be, but its own examples use other values, so this is off by default.
+    pub require_https_external_url: bool,
     /// Faults injected into matching requests.
     pub faults: Vec<FaultRule>,
     /// Records stored at start for resources that have no stored records yet.
@@ -133,6 +140,8 @@ impl Default for SandboxConfig {
             max_body_bytes: 10 * 1024 * 1024,
             reject_duplicate_unique_ids: true,
             drop_fractional_seconds: true,
+            check_rules: true,
+            require_https_external_url: false,
             faults: Vec::new(),
             seed: Vec::new(),
         }
@@ -219,9 +228,9 @@ impl SandboxConfig {
             .find(|application| application.client_id == client_id)
     }
 
-    /// Checks what serde cannot: unique ids, non-empty credentials, well-formed custom
-    /// property schemas, rate limits with a window, and seeds that name known applications and
-    /// resources.
+    /// Checks what serde cannot: unique ids, non-empty credentials, valid JTD custom
+    /// property schemas, rate limits with a window, valid faults, and seeds that name known
+    /// applications.
     pub fn check(&self) -> Result<(), SandboxError> {
         let invalid = |message: String| Err(SandboxError::InvalidConfig(message));
 
@@ -250,12 +259,13 @@ impl SandboxConfig {
                 ));
             }
             if let Some(schema) = &resource.custom_properties {
-                super::validate::check_custom_properties_schema(schema).map_err(|message| {
-                    SandboxError::InvalidConfig(format!(
-                        "customProperties of resource {}: {message}",
-                        resource.resource_id
-                    ))
-                })?;
+                super::validate::check_custom_properties_schema(resource.base_type, schema)
+                    .map_err(|message| {
+                        SandboxError::InvalidConfig(format!(
+                            "customProperties of resource {}: {message}",
+                            resource.resource_id
+                        ))
+                    })?;
             }
         }
 
@@ -272,17 +282,13 @@ impl SandboxConfig {
             fault.check().map_err(SandboxError::InvalidConfig)?;
         }
 
+        // Seeds may name resources that are declared later (for example from an inventory),
+        // so their resource ids are checked when the sandbox starts.
         for seed in &self.seed {
             if let Some(client_id) = &seed.client_id
                 && self.application(client_id).is_none()
             {
                 return invalid(format!("seed names unknown application {client_id}"));
-            }
-            if self.resource(&seed.resource_id).is_none() {
-                return invalid(format!(
-                    "seed names undeclared resource {}",
-                    seed.resource_id
-                ));
             }
         }
         Ok(())

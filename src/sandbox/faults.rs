@@ -19,26 +19,26 @@ use serde_json::Value;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FaultRule {
     /// HTTP method to match, case-insensitive. Absent matches every method.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
     /// Path to match, without the query string. `*` matches any run of characters, so
     /// `/v1/resources/user_account*` matches both path forms. Absent matches every path.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// Fires only on this matching request (1-based).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nth: Option<u64>,
     /// Fires only on matching requests after this many.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<u64>,
     /// Fires at most this many times.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub times: Option<u64>,
     /// Delay before the request is handled (or the action taken), in milliseconds.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay_ms: Option<u64>,
-    /// What happens after the delay. Absent means the request is then handled normally.
-    #[serde(default)]
+    /// The failure caused after the delay. Absent means the request is then handled normally.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<FaultAction>,
 }
 
@@ -52,11 +52,11 @@ pub enum FaultAction {
     #[serde(rename_all = "camelCase")]
     Respond {
         status: u16,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         body: Option<Value>,
         #[serde(default)]
         headers: BTreeMap<String, String>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         retry_after_seconds: Option<u64>,
         #[serde(default)]
         retry_after_http_date: bool,
@@ -74,6 +74,20 @@ pub enum FaultAction {
     /// Revokes the application's current access token, then handles the request, which
     /// therefore fails with 401 as if another process had requested a new token.
     RevokeToken,
+}
+
+impl FaultAction {
+    /// Returns the `kind` of the action, as the configuration spells it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            FaultAction::Respond { .. } => "respond",
+            FaultAction::Drop => "drop",
+            FaultAction::Truncate => "truncate",
+            FaultAction::MalformedJson => "malformedJson",
+            FaultAction::LoneSurrogate => "loneSurrogate",
+            FaultAction::RevokeToken => "revokeToken",
+        }
+    }
 }
 
 /// A fault that fired for one request.
@@ -156,9 +170,24 @@ impl FaultSet {
         self.rules.clear();
     }
 
-    /// Returns the rules in order.
-    pub fn rules(&self) -> Vec<FaultRule> {
-        self.rules.iter().map(|state| state.rule.clone()).collect()
+    /// Returns the number of rules.
+    pub fn rule_count(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Returns each rule as JSON with its counters: `matched` requests and times `fired`.
+    pub fn to_json(&self) -> Vec<Value> {
+        self.rules
+            .iter()
+            .map(|state| {
+                let mut value = serde_json::to_value(&state.rule).unwrap_or(Value::Null);
+                if let Value::Object(object) = &mut value {
+                    object.insert("matched".into(), Value::from(state.matched));
+                    object.insert("fired".into(), Value::from(state.fired));
+                }
+                value
+            })
+            .collect()
     }
 
     /// Counts the request against every matching rule and returns the first rule that fires.

@@ -1,6 +1,8 @@
 //! The list of API requests served, which tests read through the admin API (for example to
 //! assert that no PUT was sent). It stores no headers and no bodies, so no secret or token.
 
+use std::collections::VecDeque;
+
 use serde::Serialize;
 
 /// Entries kept at most; older ones are dropped first so a long-running sandbox stays small.
@@ -26,20 +28,20 @@ pub struct RequestEntry {
 /// The served requests, oldest first.
 #[derive(Debug, Default)]
 pub struct Journal {
-    entries: Vec<RequestEntry>,
+    entries: VecDeque<RequestEntry>,
 }
 
 impl Journal {
     /// Appends an entry, dropping the oldest beyond the maximum.
     pub fn push(&mut self, entry: RequestEntry) {
         if self.entries.len() >= MAX_ENTRIES {
-            self.entries.remove(0);
+            self.entries.pop_front();
         }
-        self.entries.push(entry);
+        self.entries.push_back(entry);
     }
 
     /// Returns the entries, oldest first.
-    pub fn entries(&self) -> &[RequestEntry] {
+    pub fn entries(&self) -> &VecDeque<RequestEntry> {
         &self.entries
     }
 

@@ -1,9 +1,9 @@
 //! A local server that behaves like Vanta's Build Integrations API.
 //!
 //! It implements the OAuth client-credentials grant with scopes and the one-active-token rule,
-//! the resource endpoints of all twelve base types in both path forms, full-state replacement
-//! with soft-deleted user accounts, all-or-nothing validation with Vanta's error messages,
-//! rate limits, a JSON state file, and fault injection. An admin API under `/_sandbox/` lets
+//! and the resource endpoints of all twelve base types in both path forms. A PUT replaces the
+//! full state, soft-deletes omitted user accounts, and is validated all or nothing with
+//! Vanta's error messages. Rate limits, a JSON state file and fault injection complete it. An admin API under `/_sandbox/` lets
 //! tests inspect and steer it. Users run it with `vanta-gitops sandbox serve`, and the
 //! project's integration tests run against it over loopback HTTP.
 

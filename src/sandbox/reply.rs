@@ -34,8 +34,8 @@ pub fn rate_limited(wait: Duration, retry_after: bool) -> Response {
     response
 }
 
-/// Builds the HTML 404 of an unknown route. Vanta's API runs on Express, whose default
-/// handler answers `Cannot <METHOD> <path>`.
+/// Builds the HTML 404 of an unknown route. Vanta returns the page of Express's default
+/// handler, `Cannot <METHOD> <path>`, for unknown routes.
 pub fn route_not_found(method: &str, path: &str) -> Response {
     let body = format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\

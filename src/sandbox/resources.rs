@@ -73,13 +73,54 @@ pub async fn list_all(
         .ok_or_else(|| bad_request("missing required query parameter resourceId"))?;
     declared_resource(&shared, resource_id, base_type)?;
 
+    // Serialise straight from the store: cloning every record first made large lists slow
+    // and doubled the memory they take.
     let store = shared.store.lock().await;
-    let resources: Vec<Value> = store
-        .records(&grant.client_id, resource_id)
-        .iter()
-        .map(|stored| stored.to_json())
-        .collect();
-    Ok(axum::Json(json!({ "resources": resources })).into_response())
+    let list = ListBody {
+        resources: ListedRecords(store.records(&grant.client_id, resource_id)),
+    };
+    let body = serde_json::to_vec(&list)
+        .map_err(|error| Rejection::Error(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))?;
+    drop(store);
+    let headers = [(axum::http::header::CONTENT_TYPE, "application/json")];
+    Ok((headers, body).into_response())
+}
+
+/// The body of a list response, serialised without copying the stored records.
+#[derive(serde::Serialize)]
+struct ListBody<'a> {
+    resources: ListedRecords<'a>,
+}
+
+struct ListedRecords<'a>(&'a [crate::sandbox::StoredRecord]);
+
+impl serde::Serialize for ListedRecords<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut sequence = serializer.serialize_seq(Some(self.0.len()))?;
+        for stored in self.0 {
+            sequence.serialize_element(&ListedRecord(stored))?;
+        }
+        sequence.end()
+    }
+}
+
+/// One stored record as GET returns it: its fields followed by the server fields.
+struct ListedRecord<'a>(&'a crate::sandbox::StoredRecord);
+
+impl serde::Serialize for ListedRecord<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let stored = self.0;
+        let mut map = serializer.serialize_map(Some(stored.record.len() + 3))?;
+        for (key, value) in &stored.record {
+            map.serialize_entry(key, value)?;
+        }
+        map.serialize_entry("createdAt", &stored.created_at)?;
+        map.serialize_entry("updatedAt", &stored.updated_at)?;
+        map.serialize_entry("deletedAt", &stored.deleted_at)?;
+        map.end()
+    }
 }
 
 /// Handles `PUT /v1/resources/{segment}` and `PUT /v1/resources/{segment}/sync_all`: validates
@@ -118,9 +159,15 @@ pub async fn sync_all(
         Some(_) => return Err(bad_request("/resources: must be array")),
         None => return Err(bad_request("must have property 'resources'")),
     };
-    let resource = declared_resource(&shared, resource_id, base_type)?;
+    declared_resource(&shared, resource_id, base_type)?;
+    let Some(validator) = shared.validators.get(resource_id) else {
+        return Err(Rejection::Error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("resource {resource_id} has no compiled schema"),
+        ));
+    };
 
-    let mut records = validate::validate_records(resource, elements).map_err(bad_request)?;
+    let mut records = validator.validate(elements).map_err(bad_request)?;
     if shared.config.reject_duplicate_unique_ids {
         if let Some(message) = validate::find_duplicate(&records) {
             return Err(bad_request(message));
@@ -130,9 +177,7 @@ pub async fn sync_all(
     }
     if shared.config.drop_fractional_seconds {
         for record in &mut records {
-            record
-                .values_mut()
-                .for_each(validate::drop_fractional_seconds);
+            validator.drop_fractional_seconds(record);
         }
     }
 
@@ -202,7 +247,7 @@ fn declared_resource<'a>(
     }
 }
 
-/// Reads the body up to `max_bytes`, answering 413 beyond it.
+/// Reads the body up to `max_bytes`, and rejects a larger one with 413.
 async fn read_body(
     headers: &HeaderMap,
     body: Body,

@@ -1,6 +1,7 @@
 //! The HTTP server: routes, the per-request layer that injects faults, logs and records each
 //! request, and the accept loop that can drop a connection on request.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -26,6 +27,7 @@ use super::journal::{Journal, RequestEntry};
 use super::limits::RateLimiter;
 use super::resources::{self, now_rfc3339};
 use super::state::Store;
+use super::validate::RecordValidator;
 use super::{SandboxError, admin, reply};
 
 /// Time that open connections get to finish their request at shutdown.
@@ -42,6 +44,40 @@ pub struct Shared {
     pub store: tokio::sync::Mutex<Store>,
     pub faults: Mutex<FaultSet>,
     pub journal: Mutex<Journal>,
+    /// Compiled record schemas by `resourceId`.
+    pub validators: HashMap<String, RecordValidator>,
+}
+
+impl Shared {
+    /// Compiles the record schemas of every declared resource and sets up empty token, limit,
+    /// fault and journal state around `store`.
+    fn new(config: SandboxConfig, store: Store) -> Result<Self, SandboxError> {
+        let mut validators = HashMap::new();
+        for resource in &config.resources {
+            let validator = RecordValidator::new(
+                resource,
+                config.check_rules,
+                config.require_https_external_url,
+            )
+            .map_err(|message| {
+                SandboxError::InvalidConfig(format!(
+                    "schema of resource {}: {message}",
+                    resource.resource_id
+                ))
+            })?;
+            validators.insert(resource.resource_id.clone(), validator);
+        }
+        Ok(Shared {
+            validators,
+            tokens: Mutex::new(TokenStore::default()),
+            token_limiter: RateLimiter::new(config.rate_limits.token),
+            resource_limiter: RateLimiter::new(config.rate_limits.resources),
+            store: tokio::sync::Mutex::new(store),
+            faults: Mutex::new(FaultSet::new(config.faults.clone())),
+            journal: Mutex::new(Journal::default()),
+            config,
+        })
+    }
 }
 
 /// The peer of a connection and a switch that closes the connection without a response.
@@ -104,16 +140,7 @@ pub async fn start(
     config.check()?;
     let mut store = Store::load(state_path)?;
     admin::apply_seeds(&config, &mut store).await?;
-
-    let shared = Arc::new(Shared {
-        tokens: Mutex::new(TokenStore::default()),
-        token_limiter: RateLimiter::new(config.rate_limits.token),
-        resource_limiter: RateLimiter::new(config.rate_limits.resources),
-        store: tokio::sync::Mutex::new(store),
-        faults: Mutex::new(FaultSet::new(config.faults.clone())),
-        journal: Mutex::new(Journal::default()),
-        config,
-    });
+    let shared = Arc::new(Shared::new(config, store)?);
 
     let listener = TcpListener::bind(listen)
         .await
@@ -174,7 +201,7 @@ async fn observe(State(shared): State<Arc<Shared>>, request: Request, next: Next
     let fired = lock(&shared.faults).on_request(method.as_str(), &path);
     let action = fired.as_ref().and_then(|fired| fired.action.clone());
     let fault_name = fired.as_ref().map(|fired| match &fired.action {
-        Some(action) => action_name(action),
+        Some(action) => action.name(),
         None => "delay",
     });
     if let Some(delay) = fired.and_then(|fired| fired.delay) {
@@ -232,23 +259,16 @@ async fn handle(request: Request, next: Next) -> Response {
 
 async fn corrupt(action: &FaultAction, response: Response) -> Response {
     let (mut parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, usize::MAX)
-        .await
-        .unwrap_or_default();
+    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            tracing::warn!(%error, "failed to read a response body to corrupt; sending it empty");
+            axum::body::Bytes::new()
+        }
+    };
     let corrupted = faults::corrupt_body(action, &bytes);
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(corrupted))
-}
-
-fn action_name(action: &FaultAction) -> &'static str {
-    match action {
-        FaultAction::Respond { .. } => "respond",
-        FaultAction::Drop => "drop",
-        FaultAction::Truncate => "truncate",
-        FaultAction::MalformedJson => "malformedJson",
-        FaultAction::LoneSurrogate => "loneSurrogate",
-        FaultAction::RevokeToken => "revokeToken",
-    }
 }
 
 fn elapsed_ms(started: Instant) -> u64 {
@@ -328,5 +348,52 @@ async fn serve_connection(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The admin API cannot be reached from another host in a test, so this passes the
+    /// connection's peer address to the router directly.
+    #[tokio::test]
+    async fn admin_rejects_non_loopback_peers() {
+        let store = Store::load(None).unwrap();
+        let shared = Arc::new(Shared::new(SandboxConfig::default(), store).unwrap());
+        let app = router(shared);
+        for (peer, expected) in [
+            ("192.0.2.10:40000", 403),
+            ("[2001:db8::1]:40000", 403),
+            ("127.0.0.1:40000", 200),
+            ("[::1]:40000", 200),
+        ] {
+            let mut request = Request::get("/_sandbox/requests")
+                .body(Body::empty())
+                .unwrap();
+            request.extensions_mut().insert(Connection {
+                peer: peer.parse().unwrap(),
+                closer: Arc::new(Notify::new()),
+            });
+            let response = app.clone().oneshot(request).await.unwrap();
+            assert_eq!(response.status().as_u16(), expected, "peer {peer}");
+        }
+    }
+
+    #[tokio::test]
+    async fn api_stays_open_to_any_peer() {
+        let store = Store::load(None).unwrap();
+        let shared = Arc::new(Shared::new(SandboxConfig::default(), store).unwrap());
+        let app = router(shared);
+        let mut request = Request::post("/oauth/token")
+            .header("content-type", "application/json")
+            .body(Body::from("{}"))
+            .unwrap();
+        request.extensions_mut().insert(Connection {
+            peer: "192.0.2.10:40000".parse().unwrap(),
+            closer: Arc::new(Notify::new()),
+        });
+        let response = app.oneshot(request).await.unwrap();
+        assert_eq!(response.status().as_u16(), 400);
     }
 }

@@ -141,12 +141,12 @@ impl Store {
                 if !omitted {
                     continue;
                 }
-                let mut kept = stored.clone();
-                if kept.deleted_at.is_none() {
-                    kept.deleted_at = Some(now.to_owned());
-                    kept.updated_at = now.to_owned();
+                let mut soft_deleted = stored.clone();
+                if soft_deleted.deleted_at.is_none() {
+                    soft_deleted.deleted_at = Some(now.to_owned());
+                    soft_deleted.updated_at = now.to_owned();
                 }
-                next.push(kept);
+                next.push(soft_deleted);
             }
         }
 

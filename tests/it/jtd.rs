@@ -357,3 +357,338 @@ fn json_schema_agrees_with_jtd() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// A small deterministic pseudo-random generator (xorshift64*), so that random cases repeat
+/// from run to run without a dependency.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// Returns a number below `bound`, which must not be zero.
+    fn below(&mut self, bound: usize) -> usize {
+        (self.next() % bound as u64) as usize
+    }
+
+    /// Returns true with probability `numerator` in 100.
+    fn chance(&mut self, numerator: usize) -> bool {
+        self.below(100) < numerator
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+const NAMES: [&str; 5] = ["a", "b", "kind", "x/y", "~z"];
+const TYPES: [&str; 11] = [
+    "boolean",
+    "string",
+    "timestamp",
+    "float32",
+    "float64",
+    "int8",
+    "uint8",
+    "int16",
+    "uint16",
+    "int32",
+    "uint32",
+];
+const STRINGS: [&str; 6] = [
+    "a",
+    "b",
+    "kind",
+    "",
+    "2024-02-29T23:59:60Z",
+    "1990-12-31T15:59:60-08:00",
+];
+const NUMBERS: [f64; 10] = [
+    0.0,
+    1.0,
+    -1.0,
+    1.5,
+    127.0,
+    128.0,
+    255.0,
+    -32769.0,
+    4_294_967_295.0,
+    4_294_967_296.0,
+];
+
+/// Returns a random valid JTD schema, nested at most `depth` levels.
+fn random_schema(random: &mut Random, depth: usize, definitions: &[&str]) -> Value {
+    let mut schema = Map::new();
+    let form = if depth == 0 {
+        random.below(4)
+    } else {
+        random.below(9)
+    };
+    match form {
+        0 => {}
+        1 if !definitions.is_empty() => {
+            schema.insert("ref".into(), json!(random.pick(definitions)));
+        }
+        1 | 2 => {
+            schema.insert("type".into(), json!(random.pick(&TYPES)));
+        }
+        3 => {
+            let count = 1 + random.below(3);
+            let values: BTreeSet<&str> = (0..count).map(|_| random.pick(&STRINGS)).collect();
+            schema.insert("enum".into(), json!(values));
+        }
+        4 => {
+            let items = random_schema(random, depth - 1, definitions);
+            schema.insert("elements".into(), items);
+        }
+        5 => {
+            let values = random_schema(random, depth - 1, definitions);
+            schema.insert("values".into(), values);
+        }
+        6 => {
+            let tag = random.pick(&NAMES);
+            let mut mapping = Map::new();
+            for _ in 0..random.below(3) {
+                let key = random.pick(&STRINGS);
+                let mut variant = random_properties(random, depth - 1, definitions);
+                variant.retain(|_, members| match members {
+                    Value::Object(members) => {
+                        members.remove(tag);
+                        true
+                    }
+                    _ => true,
+                });
+                mapping.insert(key.into(), Value::Object(variant));
+            }
+            schema.insert("discriminator".into(), json!(tag));
+            schema.insert("mapping".into(), Value::Object(mapping));
+        }
+        _ => schema = random_properties(random, depth - 1, definitions),
+    }
+    if random.chance(30) {
+        schema.insert("nullable".into(), json!(true));
+    }
+    if random.chance(10) {
+        schema.insert("metadata".into(), json!({"description": "random"}));
+    }
+    Value::Object(schema)
+}
+
+/// Returns the members of a random properties form.
+fn random_properties(
+    random: &mut Random,
+    depth: usize,
+    definitions: &[&str],
+) -> Map<String, Value> {
+    let mut schema = Map::new();
+    let mut required = Map::new();
+    let mut optional = Map::new();
+    for name in NAMES {
+        match random.below(4) {
+            0 => {
+                required.insert(name.into(), random_schema(random, depth, definitions));
+            }
+            1 => {
+                optional.insert(name.into(), random_schema(random, depth, definitions));
+            }
+            _ => {}
+        }
+    }
+    if !optional.is_empty() && random.chance(70) {
+        schema.insert("optionalProperties".into(), Value::Object(optional));
+    }
+    if schema.is_empty() || random.chance(70) {
+        schema.insert("properties".into(), Value::Object(required));
+    }
+    if random.chance(30) {
+        schema.insert("additionalProperties".into(), json!(true));
+    }
+    schema
+}
+
+/// Returns a random instance, often shaped like `schema` so that both verdicts occur.
+fn random_instance(random: &mut Random, schema: &Value, root: &Value, depth: usize) -> Value {
+    if depth == 0 || random.chance(15) {
+        return random_value(random);
+    }
+    if schema.get("nullable") == Some(&json!(true)) && random.chance(20) {
+        return Value::Null;
+    }
+
+    if let Some(name) = schema.get("ref").and_then(Value::as_str) {
+        return random_instance(random, &root["definitions"][name], root, depth - 1);
+    }
+    if let Some(type_name) = schema.get("type").and_then(Value::as_str) {
+        return match type_name {
+            "boolean" => json!(random.chance(50)),
+            "string" | "timestamp" => json!(random.pick(&STRINGS)),
+            _ => json!(NUMBERS[random.below(NUMBERS.len())]),
+        };
+    }
+    if let Some(Value::Array(values)) = schema.get("enum") {
+        return values[random.below(values.len())].clone();
+    }
+    if let Some(items) = schema.get("elements") {
+        let count = random.below(3);
+        let elements = (0..count).map(|_| random_instance(random, items, root, depth - 1));
+        return Value::Array(elements.collect());
+    }
+    if let Some(values) = schema.get("values") {
+        let mut object = Map::new();
+        for _ in 0..random.below(3) {
+            let value = random_instance(random, values, root, depth - 1);
+            object.insert(random.pick(&NAMES).into(), value);
+        }
+        return Value::Object(object);
+    }
+    if let (Some(Value::String(tag)), Some(Value::Object(mapping))) =
+        (schema.get("discriminator"), schema.get("mapping"))
+    {
+        return random_tagged_object(random, tag, mapping, root, depth);
+    }
+    random_object(random, schema, root, depth)
+}
+
+/// Returns a random value of any JSON type, unrelated to any schema.
+fn random_value(random: &mut Random) -> Value {
+    match random.below(7) {
+        0 => Value::Null,
+        1 => json!(random.chance(50)),
+        2 => json!(NUMBERS[random.below(NUMBERS.len())]),
+        3 => json!(random.pick(&STRINGS)),
+        4 => json!([]),
+        5 => json!({}),
+        _ => json!({ random.pick(&NAMES): random.pick(&STRINGS) }),
+    }
+}
+
+/// Returns an object for a discriminator form, with a tag value from `mapping` or not.
+fn random_tagged_object(
+    random: &mut Random,
+    tag: &str,
+    mapping: &Map<String, Value>,
+    root: &Value,
+    depth: usize,
+) -> Value {
+    let Some((key, variant)) = mapping.iter().nth(random.below(mapping.len() + 1)) else {
+        return json!({ tag: random.pick(&STRINGS) });
+    };
+    let mut object = random_object(random, variant, root, depth);
+    if let Value::Object(members) = &mut object {
+        members.insert(tag.to_owned(), json!(key));
+    }
+    object
+}
+
+/// Returns an object for a properties form, sometimes missing or adding a member.
+fn random_object(random: &mut Random, schema: &Value, root: &Value, depth: usize) -> Value {
+    let mut object = Map::new();
+    for keyword in ["properties", "optionalProperties"] {
+        let Some(Value::Object(members)) = schema.get(keyword) else {
+            continue;
+        };
+        for (name, member) in members {
+            if keyword == "properties" || random.chance(50) {
+                let value = random_instance(random, member, root, depth - 1);
+                object.insert(name.clone(), value);
+            }
+        }
+    }
+    if random.chance(10) {
+        object.insert("extra".into(), json!(1));
+    }
+    Value::Object(object)
+}
+
+/// Returns a copy of `schema` with one member, at any depth, replaced by a random value, so
+/// that schema checking meets invalid schemas of every shape.
+fn damage(random: &mut Random, schema: &Value) -> Value {
+    let mut damaged = schema.clone();
+    let mut current = &mut damaged;
+    while let Value::Object(members) = current {
+        if members.is_empty() {
+            break;
+        }
+        let index = random.below(members.len());
+        let Some((_, child)) = members.iter_mut().nth(index) else {
+            break;
+        };
+        if !child.is_object() || random.chance(30) {
+            *child = match random.below(6) {
+                0 => Value::Null,
+                1 => json!(7),
+                2 => json!("int64"),
+                3 => json!(["a", "a"]),
+                4 => json!({"unknown": {}}),
+                _ => json!({"definitions": {}}),
+            };
+            break;
+        }
+        current = child;
+    }
+    damaged
+}
+
+#[test]
+fn random_cases_agree_and_never_panic() {
+    let mut random = Random(0x5EED_1234_ABCD_0001);
+    let mut compiled = 0;
+    let mut rejected = 0;
+    let mut verdicts = [0usize; 2];
+    let mut problems = Vec::new();
+    for case in 0..1500 {
+        let definitions: Vec<&str> = NAMES[..random.below(3)].to_vec();
+        let mut root = random_schema(&mut random, 3, &definitions);
+        if !definitions.is_empty() {
+            let members: Map<String, Value> = definitions
+                .iter()
+                .map(|name| ((*name).into(), random_schema(&mut random, 2, &definitions)))
+                .collect();
+            if let Value::Object(root_members) = &mut root {
+                root_members.insert("definitions".into(), Value::Object(members));
+            }
+        }
+        if Schema::from_json(&damage(&mut random, &root)).is_err() {
+            rejected += 1;
+        }
+        let Ok(schema) = Schema::from_json(&root) else {
+            continue;
+        };
+        compiled += 1;
+        for _ in 0..4 {
+            let instance = random_instance(&mut random, &root, &root, 4);
+            match jtd_verdict(&schema, &instance) {
+                Ok(valid) => verdicts[usize::from(valid)] += 1,
+                // A ref cycle such as {"definitions": {"a": {"ref": "a"}}} has no verdict,
+                // and stopping on it is the expected outcome.
+                Err(_) => continue,
+            }
+            let name = format!("random case {case}: {root} with {instance}");
+            if let Err(problem) = compare_verdicts(&name, &root, &instance) {
+                problems.push(problem);
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+
+    // The generator must produce enough valid schemas and both verdicts to test anything.
+    assert!(compiled > 500, "only {compiled} random schemas compiled");
+    assert!(
+        rejected > 500,
+        "only {rejected} damaged schemas were rejected"
+    );
+    assert!(
+        verdicts[0] > 1000,
+        "only {} random instances were invalid",
+        verdicts[0]
+    );
+    assert!(
+        verdicts[1] > 1000,
+        "only {} random instances were valid",
+        verdicts[1]
+    );
+}

@@ -1,6 +1,9 @@
 //! Integration tests: the real binary against the sandbox over loopback, on real files.
 
+mod github;
+mod github_standin;
 mod inventory;
 mod jtd;
+mod sandbox;
 mod support;
 mod workflow;

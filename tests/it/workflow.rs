@@ -182,3 +182,58 @@ fn apply_sends_one_put_per_changed_resource() {
     run();
     assert_eq!(sandbox.count("PUT"), 3, "only the changed resource is sent");
 }
+
+#[test]
+fn sandbox_serve_process_serves_plan_and_apply() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let inventory = TestInventory::example();
+    let state = inventory.path().join("served-state.json");
+    let mut server = Command::new(assert_cmd::cargo::cargo_bin("vanta-gitops"))
+        .args([
+            "sandbox",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--inventory",
+            ".",
+        ])
+        .arg("--state")
+        .arg(&state)
+        .current_dir(inventory.path())
+        .env("NO_COLOR", "1")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stderr.take().unwrap()).lines();
+    let url = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            let start = line.find("url=http://127.0.0.1:")? + "url=".len();
+            Some(line[start..].split_whitespace().next()?.to_string())
+        })
+        .expect("the server logs its URL");
+    let run = |args: &[&str]| {
+        inventory
+            .command()
+            .args(args)
+            .env("VANTA_API_URL", &url)
+            .env("VANTA_CLIENT_ID", vanta_gitops::sandbox::DEFAULT_CLIENT_ID)
+            .env(
+                "VANTA_CLIENT_SECRET",
+                vanta_gitops::sandbox::DEFAULT_CLIENT_SECRET,
+            )
+            .assert()
+    };
+    run(&["apply", ".", "--auto-approve"]).success();
+    run(&["plan", ".", "--detailed-exitcode"]).code(0);
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let saved = std::fs::read_to_string(&state).unwrap();
+    assert!(
+        saved.contains("okta-00u1adalovelace"),
+        "the state file holds the applied records"
+    );
+}

@@ -7,7 +7,8 @@
 //! - Integer types become `integer` with `minimum` and `maximum`. Draft 2020-12 counts `1.0` as
 //!   an integer, as JTD does.
 //! - `timestamp` becomes a string with `format: date-time` and a `pattern` for the RFC 3339
-//!   syntax, because most validators treat `format` as an annotation only.
+//!   syntax, because draft 2020-12 lets validators treat `format` as an annotation only, and
+//!   the `jsonschema` crate does so by default.
 //! - The properties form sets `additionalProperties: false` unless JTD allows extra members.
 //! - A discriminator becomes an object whose tag is an `enum` of the mapping keys, plus a
 //!   `oneOf` of the variants, each of which pins the tag with `const`.

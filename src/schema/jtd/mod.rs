@@ -12,6 +12,23 @@
 //!
 //! It does not know about Vanta, records or YAML: callers map the error paths back to their
 //! sources.
+//!
+//! ```
+//! use serde_json::json;
+//! use vanta_gitops::schema::jtd::{ErrorKind, Schema, TypeName, ValidationOptions, validate};
+//!
+//! let schema = Schema::from_json(&json!({
+//!     "properties": {"email": {"type": "string"}, "logins": {"type": "int32"}}
+//! }))?;
+//! let record = json!({"email": "ada@example.com", "logins": 1.5});
+//! let errors = validate(&schema, &record, &ValidationOptions::default())?;
+//!
+//! assert_eq!(errors.len(), 1);
+//! assert_eq!(errors[0].instance_pointer(), "/logins");
+//! assert_eq!(errors[0].schema_pointer(), "/properties/logins/type");
+//! assert_eq!(errors[0].kind, ErrorKind::Type { expected: TypeName::Int32 });
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod instance;
 mod json_schema;
@@ -28,5 +45,6 @@ pub use pointer::to_pointer;
 pub use schema::{Form, Schema, TypeName};
 pub use timestamp::is_timestamp;
 pub use validate::{
-    DEFAULT_MAX_DEPTH, ErrorKind, MaxDepthExceeded, ValidationError, ValidationOptions, validate,
+    DEFAULT_MAX_DEPTH, ErrorKind, MAX_NESTING, MaxDepthExceeded, ValidationError,
+    ValidationOptions, validate,
 };

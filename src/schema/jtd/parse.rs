@@ -11,13 +11,16 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde_json::{Map, Value};
 
-use super::pointer::to_pointer;
+use super::pointer::{describe_pointer, to_pointer};
 use super::schema::{Form, Schema, TypeName};
 
 /// Maximum nesting of schemas inside schemas that [`Schema::from_json`] accepts.
 ///
 /// Parsing, validation and conversion recurse once per level, so the limit keeps a hostile schema
-/// from exhausting the stack. Real schemas rarely nest more than ten levels.
+/// from exhausting the stack.
+///
+/// NOTE: 64 is this module's choice, not a figure from RFC 8927; raise it if a real schema needs
+/// more.
 pub const MAX_SCHEMA_DEPTH: usize = 64;
 
 /// The keywords that RFC 8927 defines; any other member of a schema object is rejected.
@@ -39,7 +42,7 @@ const KEYWORDS: [&str; 13] = [
 
 /// An invalid JTD schema: where the problem is and what it is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid JTD schema at `{pointer}`: {kind}")]
+#[error("invalid JTD schema at {}: {kind}", describe_pointer(pointer))]
 pub struct SchemaError {
     /// The JSON Pointer (RFC 6901) to the offending value inside the schema, `""` for the root.
     pub pointer: String,
@@ -544,6 +547,15 @@ mod tests {
             SchemaErrorKind::UnknownType {
                 name: "int64".into()
             }
+        );
+    }
+
+    #[test]
+    fn root_error_message_names_root() {
+        let error = reject(json!([]));
+        assert_eq!(
+            error.to_string(),
+            "invalid JTD schema at the root: a schema must be an object, found an array"
         );
     }
 

@@ -20,6 +20,16 @@ pub fn to_pointer<S: AsRef<str>>(tokens: &[S]) -> String {
     pointer
 }
 
+/// Returns a pointer for a message: `the root` for `""`, else the pointer in backticks, because
+/// an empty pair of backticks reads as a missing value.
+pub(crate) fn describe_pointer(pointer: &str) -> String {
+    if pointer.is_empty() {
+        "the root".to_owned()
+    } else {
+        format!("`{pointer}`")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,6 +53,12 @@ mod tests {
     fn escaped_forms_are_not_unescaped() {
         // A literal "~1" in a key must not read back as "/".
         assert_eq!(to_pointer(&["~1"]), "/~01");
+    }
+
+    #[test]
+    fn root_pointer_is_described_in_words() {
+        assert_eq!(describe_pointer(""), "the root");
+        assert_eq!(describe_pointer("/a"), "`/a`");
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub enum Form {
     Empty,
     /// Accepts what the root definition of this name accepts.
     Ref(String),
-    /// Accepts one JSON type, with integer ranges and timestamp syntax checked.
+    /// Accepts one JSON type, with integer ranges and RFC 3339 timestamps checked.
     Type(TypeName),
     /// Accepts one of these strings, which are unique and in document order.
     Enum(Vec<String>),
@@ -40,7 +40,7 @@ pub enum Form {
     Properties {
         /// Members of `properties`, which must be present.
         required: Vec<(String, Schema)>,
-        /// Members of `optionalProperties`, which may be absent.
+        /// Members of `optionalProperties`, which may be absent. No name is in both lists.
         optional: Vec<(String, Schema)>,
         /// The value of `additionalProperties`: whether unlisted members are accepted.
         additional: bool,

@@ -9,23 +9,34 @@ use std::collections::HashSet;
 use std::fmt;
 
 use super::instance::Instance;
-use super::pointer::to_pointer;
+use super::pointer::{describe_pointer, to_pointer};
 use super::schema::{Form, Schema, TypeName};
 use super::timestamp::is_timestamp;
 
 /// The `max_depth` of [`ValidationOptions::default`]: how many `ref`s may be followed at once.
 ///
-/// It allows recursive schemas to describe instances 64 levels deep; inventory records are far
-/// shallower. Callers that validate untrusted schemas should keep a limit.
+/// It lets a recursive schema with one `ref` per level describe instances 64 levels deep, and
+/// inventory records are far shallower. Callers should keep a limit for schemas they do not
+/// control, because a chain of `ref`s costs stack until [`MAX_NESTING`] stops it.
 pub const DEFAULT_MAX_DEPTH: usize = 64;
+
+/// The maximum number of schemas evaluated one inside another during one validation: each
+/// `ref`, element, property, value and mapping variant counts one level.
+///
+/// Validation recurses once per level, so this bound keeps the stack small whatever the schema
+/// and instance: a unit test runs the deepest validation on a 1 MiB stack in a debug build.
+/// Exceeding it raises [`MaxDepthExceeded`]. It allows a recursive schema with one `ref` per
+/// level to describe instances 128 levels deep, the default nesting limit of `serde_json` 1.0's
+/// parser.
+pub const MAX_NESTING: usize = 256;
 
 /// Limits for one validation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ValidationOptions {
     /// The maximum number of `ref`s being followed at once; exceeding it stops validation with
-    /// [`MaxDepthExceeded`]. `None` sets no limit, which is still safe from endless loops: a
-    /// `ref` cycle that never moves into a child of the instance also raises
-    /// [`MaxDepthExceeded`], because following it would never end.
+    /// [`MaxDepthExceeded`]. `None` sets no limit of its own, but validation still ends: a `ref`
+    /// cycle that never moves into a child of the instance, and nesting beyond
+    /// [`MAX_NESTING`], also raise [`MaxDepthExceeded`].
     pub max_depth: Option<usize>,
     /// The number of errors after which validation stops and returns them; `None` collects all.
     /// `Some(0)` stops at the first error, like `Some(1)`, so that an empty result always
@@ -44,17 +55,18 @@ impl Default for ValidationOptions {
 }
 
 /// Validation stopped because following `ref`s went deeper than
-/// [`ValidationOptions::max_depth`], or into a cycle that would never end.
+/// [`ValidationOptions::max_depth`] or into a cycle that would never end, or because schemas
+/// nested more than [`MAX_NESTING`] levels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "JTD validation exceeded the maximum `ref` depth; the schema is recursive and the instance \
-     nests too deep, or the schema refers to itself without consuming the instance"
+    "JTD validation exceeded the maximum depth: the instance nests too deep for a recursive \
+     schema, or the schema refers to itself without consuming the instance"
 )]
 pub struct MaxDepthExceeded;
 
 /// One error indicator of RFC 8927, with what a message needs to explain it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{kind} at `{}`", self.instance_pointer())]
+#[error("{kind} at {}", describe_pointer(&self.instance_pointer()))]
 pub struct ValidationError {
     /// Reference tokens from the instance root to the rejected value.
     pub instance_path: Vec<String>,
@@ -197,7 +209,7 @@ fn quote_list(items: &[String]) -> String {
 /// Validates `instance` against `schema`, which must be a root schema for its `ref`s to resolve.
 ///
 /// Returns every error indicator (up to [`ValidationOptions::max_errors`]); an empty list means
-/// the instance is valid.
+/// the instance is valid. [`ValidationOptions::default`] suits most callers.
 ///
 /// # Errors
 ///
@@ -216,6 +228,7 @@ pub fn validate<I: Instance>(
         schema_path_start: 0,
         ref_chain: Vec::new(),
         ref_cycle_start: 0,
+        nesting: 0,
         errors: Vec::new(),
     };
     match validator.visit(schema, instance, None) {
@@ -264,6 +277,8 @@ struct Validator<'a> {
     /// The index in `ref_chain` of the first `ref` followed on the current instance value. A
     /// name that repeats after this index is a cycle that would never consume the instance.
     ref_cycle_start: usize,
+    /// The number of schemas being evaluated one inside another, bounded by [`MAX_NESTING`].
+    nesting: usize,
     errors: Vec<ValidationError>,
 }
 
@@ -316,6 +331,22 @@ impl<'a> Validator<'a> {
         if schema.nullable && instance.is_null() {
             return Ok(());
         }
+        if self.nesting >= MAX_NESTING {
+            return Err(Stop::MaxDepth);
+        }
+        self.nesting += 1;
+        self.visit_form(schema, instance, exempt_tag)?;
+        self.nesting -= 1;
+        Ok(())
+    }
+
+    /// Validates a non-null or non-nullable `instance` against the form of `schema`.
+    fn visit_form<I: Instance>(
+        &mut self,
+        schema: &'a Schema,
+        instance: &'a I,
+        exempt_tag: Option<&'a str>,
+    ) -> Result<(), Stop> {
         match &schema.form {
             Form::Empty => Ok(()),
             Form::Ref(name) => self.visit_ref(name, instance),
@@ -671,6 +702,17 @@ mod tests {
     }
 
     #[test]
+    fn root_error_message_names_root() {
+        let schema = compile(json!({"properties": {"id": {}}}));
+        let found = errors(&schema, &json!({}));
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].to_string(),
+            "missing required property `id` at the root"
+        );
+    }
+
+    #[test]
     fn discriminator_tag_is_exempt_from_additional_check() {
         let schema = compile(json!({
             "discriminator": "kind",
@@ -815,5 +857,75 @@ mod tests {
                 name: "missing".into()
             }
         );
+    }
+
+    #[test]
+    fn long_ref_chain_stops_at_nesting_limit() {
+        let count = 2 * MAX_NESTING;
+        let mut definitions = serde_json::Map::new();
+        for index in 0..count {
+            definitions.insert(
+                format!("d{index}"),
+                json!({"ref": format!("d{}", index + 1)}),
+            );
+        }
+        definitions.insert(format!("d{count}"), json!({"type": "string"}));
+        let schema = compile(json!({"definitions": definitions, "ref": "d0"}));
+        let options = ValidationOptions {
+            max_depth: None,
+            max_errors: None,
+        };
+        assert_eq!(
+            validate(&schema, &json!("x"), &options),
+            Err(MaxDepthExceeded)
+        );
+    }
+
+    #[test]
+    fn deep_instance_stops_at_nesting_limit() {
+        let (schema, instance) = nested_lists(2 * MAX_NESTING);
+        let options = ValidationOptions {
+            max_depth: None,
+            max_errors: None,
+        };
+        assert_eq!(
+            validate(&schema, &instance, &options),
+            Err(MaxDepthExceeded)
+        );
+    }
+
+    #[test]
+    fn default_depth_fits_in_nesting_limit() {
+        let (schema, instance) = nested_lists(DEFAULT_MAX_DEPTH);
+        let found = validate(&schema, &instance, &ValidationOptions::default());
+        assert_eq!(found, Ok(Vec::new()));
+    }
+
+    #[test]
+    fn deepest_validation_fits_small_stack() {
+        // A debug build needs about 1 KiB of stack per level, so 1 MiB leaves a wide margin.
+        let spawned = std::thread::Builder::new().stack_size(1 << 20).spawn(|| {
+            let schema = compile(json!({
+                "definitions": {"node": {"optionalProperties": {"next": {"ref": "node"}}}},
+                "ref": "node"
+            }));
+            let mut instance = json!({});
+            for _ in 1..MAX_NESTING / 2 {
+                instance = json!({ "next": instance });
+            }
+            let options = ValidationOptions {
+                max_depth: None,
+                max_errors: None,
+            };
+            validate(&schema, &instance, &options)
+        });
+        let outcome = match spawned {
+            Ok(handle) => handle.join(),
+            Err(error) => panic!("failed to spawn the validation thread: {error}"),
+        };
+        match outcome {
+            Ok(result) => assert_eq!(result, Ok(Vec::new())),
+            Err(_) => panic!("validation panicked"),
+        }
     }
 }
