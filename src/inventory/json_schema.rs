@@ -50,7 +50,7 @@ struct CustomTestShape {
     name: String,
     /// The `name` of the resource whose records the test checks.
     resource: String,
-    /// What a passing record looks like, as Vanta shows it.
+    /// The description of a passing record, as Vanta shows it.
     description: String,
     /// How to fix a failing record.
     #[serde(default)]

@@ -666,11 +666,13 @@ fn check(case: &Case) -> Result<(), String> {
         .timeout(std::time::Duration::from_secs(10))
         .output()
         .unwrap();
+
     let stderr = String::from_utf8_lossy(&output.stderr);
     let mut problems = Vec::new();
     if output.status.code() != Some(1) {
         problems.push(format!("exit code {:?}, expected 1", output.status.code()));
     }
+
     let location = case.location;
     let matched = reported(&stderr)
         .into_iter()
@@ -681,6 +683,7 @@ fn check(case: &Case) -> Result<(), String> {
             case.message
         ));
     }
+
     if let Some(related) = case.related
         && !stderr.contains(&format!("::: {related}"))
     {
