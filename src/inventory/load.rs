@@ -222,12 +222,14 @@ impl Loader {
                         continue;
                     }
                     workspace_span = Some(document::kind_span(&node));
-                    match document::decode::<Workspace>(&node) {
+                    match document::decode_all::<Workspace>(&node) {
                         Ok(workspace) => {
                             self.inventory.workspace = workspace;
                             workspace_node = Some(node);
                         }
-                        Err(diagnostic) => self.diagnostics.push(diagnostic),
+                        Err(problems) => problems
+                            .into_iter()
+                            .for_each(|problem| self.diagnostics.push(problem)),
                     }
                 }
                 "Resource" => self.load_resource(&node),
@@ -255,9 +257,14 @@ impl Loader {
     }
 
     fn load_resource(&mut self, node: &Node) {
-        let resource = match document::decode::<Resource>(node) {
+        let resource = match document::decode_all::<Resource>(node) {
             Ok(resource) => resource,
-            Err(diagnostic) => return self.diagnostics.push(diagnostic),
+            Err(problems) => {
+                for problem in problems {
+                    self.diagnostics.push(problem);
+                }
+                return;
+            }
         };
         let name_span = node
             .entry("name")

@@ -446,6 +446,16 @@ fn cases() -> Vec<Case> {
             "more.yaml",
             "apiVersion: vanta-gitops/v1\nkind: Resource\nname: keys\nbaseType: Secret\nresourceID: r-2\n",
         ),
+        Case::new(
+            "every mistake of one Resource",
+            "invalid value for `allowEmpty`: expected a boolean, found string `yes`",
+            "more.yaml:6:13",
+        )
+        .file(
+            "more.yaml",
+            "apiVersion: vanta-gitops/v1\nkind: Resource\nname: keys\nbaseType: Secret\nresourceID: r-2\nallowEmpty: yes\n",
+        )
+        .errors(2),
         // Records documents.
         Case::new("misspelt Records field", "unknown field `record`", "servers.yaml:4:1")
             .edited("servers.yaml", SERVER, &[("records:", "record:")])
@@ -586,10 +596,16 @@ fn cases() -> Vec<Case> {
             .related("a.yaml:2:7"),
         Case::new(
             "misspelt field in the Workspace policy",
-            "unknown field `maxDestory`",
+            "unknown field `policy.maxDestory`",
             "workspace.yaml:6:3",
         )
         .edited("workspace.yaml", WORKSPACE, &[("maxDestroy", "maxDestory")]),
+        Case::new(
+            "misspelt field deep in the Workspace",
+            "unknown field `policy.maxDestroy.percnt`",
+            "workspace.yaml:6:27",
+        )
+        .edited("workspace.yaml", WORKSPACE, &[("percent", "percnt")]),
         Case::new(
             "unknown region",
             "invalid value for `region`: expected one of `us`, `gov`, found string `eu`",
