@@ -194,6 +194,9 @@ struct Loader {
     /// Values that already have a YAML error, such as `0x10` or a value with an anchor. A
     /// schema error at the same value would only repeat it.
     yaml_error_spans: HashSet<Span>,
+    /// Names of `Resource` documents that had errors, so that documents referring to them
+    /// do not also report an undeclared resource.
+    invalid_resources: HashSet<String>,
 }
 
 impl Loader {
@@ -262,6 +265,11 @@ impl Loader {
             Err(problems) => {
                 for problem in problems {
                     self.diagnostics.push(problem);
+                }
+                if let Some(Value::String(name)) =
+                    node.entry("name").map(|entry| &entry.value.value)
+                {
+                    self.invalid_resources.insert(name.clone());
                 }
                 return;
             }
@@ -350,7 +358,8 @@ impl Loader {
             .resources
             .iter()
             .position(|resource| &resource.name == name);
-        if index.is_none() {
+        // A resource whose own document has errors was reported there already.
+        if index.is_none() && !self.invalid_resources.contains(name) {
             let names = self
                 .inventory
                 .resources

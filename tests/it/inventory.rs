@@ -447,6 +447,19 @@ fn cases() -> Vec<Case> {
             "apiVersion: vanta-gitops/v1\nkind: Resource\nname: keys\nbaseType: Secret\nresourceID: r-2\n",
         ),
         Case::new(
+            "records of an invalid Resource",
+            "invalid value for `baseType`",
+            "more.yaml:4:11",
+        )
+        .file(
+            "more.yaml",
+            "apiVersion: vanta-gitops/v1\nkind: Resource\nname: keys\nbaseType: Secrets\nresourceId: r-2\n",
+        )
+        .file(
+            "keys.yaml",
+            "apiVersion: vanta-gitops/v1\nkind: Records\nresource: keys\nrecords: []\n",
+        ),
+        Case::new(
             "every mistake of one Resource",
             "invalid value for `allowEmpty`: expected a boolean, found string `yes`",
             "more.yaml:6:13",
