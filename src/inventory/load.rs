@@ -225,7 +225,7 @@ impl Loader {
                         continue;
                     }
                     workspace_span = Some(document::kind_span(&node));
-                    match document::decode_all::<Workspace>(&node) {
+                    match crate::inventory::unknown_fields::decode_all::<Workspace>(&node) {
                         Ok(workspace) => {
                             self.inventory.workspace = workspace;
                             workspace_node = Some(node);
@@ -260,7 +260,7 @@ impl Loader {
     }
 
     fn load_resource(&mut self, node: &Node) {
-        let resource = match document::decode_all::<Resource>(node) {
+        let resource = match crate::inventory::unknown_fields::decode_all::<Resource>(node) {
             Ok(resource) => resource,
             Err(problems) => {
                 for problem in problems {

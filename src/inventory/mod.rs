@@ -10,6 +10,7 @@ pub mod json_schema;
 mod load;
 pub mod messages;
 pub mod model;
+pub mod unknown_fields;
 pub mod walk;
 pub mod yaml;
 
