@@ -6,8 +6,8 @@
 
 use crate::schema::jtd::{Form, Schema};
 
-/// The longest path [`path_exists`] follows.
-const MAX_PATH_SEGMENTS: usize = 64;
+/// The longest path [`path_exists`] follows, the same as the YAML nesting limit.
+const MAX_PATH_SEGMENTS: usize = crate::inventory::yaml::MAX_DEPTH;
 
 /// The deepest path [`known_paths`] lists, which bounds the walk of recursive schemas.
 const MAX_SUGGESTION_DEPTH: usize = 8;
@@ -16,8 +16,8 @@ const MAX_SUGGESTION_DEPTH: usize = 8;
 /// steps into `elements`, any segment steps into `values` or an empty schema, and `ref`s are
 /// followed into the root's `definitions`.
 pub fn path_exists(root: &Schema, segments: &[&str]) -> bool {
-    // No record schema nests this deep, and the bound keeps a path through a recursive
-    // schema from exhausting the stack.
+    // Records nest no deeper than the YAML limit of 64 levels, so a longer path names
+    // nothing, and the bound keeps a path through a recursive schema off the stack's end.
     if segments.len() > MAX_PATH_SEGMENTS {
         return false;
     }

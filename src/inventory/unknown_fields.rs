@@ -105,7 +105,8 @@ fn object_schema<'a>(
     definitions: &'a serde_json::Value,
 ) -> Option<&'a serde_json::Value> {
     let mut schema = schema;
-    // Schemas generated from these types nest a `$ref` in an `anyOf` at most once.
+    // Generated schemas need two steps at most (an `Option`'s `anyOf`, then its `$ref`), and
+    // the bound stops a cycle of `$ref`s.
     for _ in 0..4 {
         if let Some(reference) = schema.get("$ref").and_then(|r| r.as_str()) {
             schema = definitions.get(reference.strip_prefix("#/$defs/")?)?;
