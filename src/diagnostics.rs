@@ -488,6 +488,54 @@ mod tests {
     }
 
     #[test]
+    fn github_without_span_or_with_related() {
+        let (sources, file) = sources();
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(Diagnostic::error("no documents", None));
+        let span = Span {
+            file,
+            line: 3,
+            column: 1,
+            len: 6,
+        };
+        let related = Span { line: 2, ..span };
+        diagnostics.push(
+            Diagnostic::error("duplicate key `status`", Some(span))
+                .with_related(related, "first defined here"),
+        );
+        let output = render_github(&diagnostics, &sources);
+        assert_eq!(
+            output,
+            "::error::no documents\n\
+             ::error file=users/a.yaml,line=3,col=1::duplicate key `status`\
+             %0Afirst defined here: users/a.yaml:2:1\n"
+        );
+    }
+
+    #[test]
+    fn dedup_keeps_first_of_equal() {
+        let (_, file) = sources();
+        let span = Span {
+            file,
+            line: 1,
+            column: 1,
+            len: 1,
+        };
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(Diagnostic::error("a", Some(span)));
+        diagnostics.push(Diagnostic::error("b", Some(span)));
+        diagnostics.push(Diagnostic::error("a", Some(span)));
+        diagnostics.push(Diagnostic::error("a", Some(Span { line: 2, ..span })));
+        diagnostics.dedup();
+        let kept: Vec<(&str, u32)> = diagnostics
+            .items()
+            .iter()
+            .map(|item| (item.message.as_str(), item.span.unwrap().line))
+            .collect();
+        assert_eq!(kept, [("a", 1), ("b", 1), ("a", 2)]);
+    }
+
+    #[test]
     fn caret_range_counts_characters() {
         assert_eq!(char_range_to_bytes("é: x", 3, 1), 4..5);
         assert_eq!(char_range_to_bytes("ab", 5, 2), 2..2);
