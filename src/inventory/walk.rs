@@ -38,10 +38,11 @@ pub fn find_yaml_files(root: &Path) -> Result<Vec<PathBuf>, WalkError> {
             message: error.to_string(),
         })?;
         let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
-        let is_yaml = entry
-            .path()
-            .extension()
-            .is_some_and(|extension| extension == "yaml" || extension == "yml");
+        // `Users.YAML` is read too: skipping a file for the case of its extension would turn
+        // its records into deletions.
+        let is_yaml = entry.path().extension().is_some_and(|extension| {
+            extension.eq_ignore_ascii_case("yaml") || extension.eq_ignore_ascii_case("yml")
+        });
         if is_file && is_yaml {
             files.push(entry.into_path());
         }
@@ -61,6 +62,7 @@ mod tests {
             "a.yaml",
             "b.yml",
             "c.txt",
+            "C.YAML",
             ".hidden/d.yaml",
             "sub/e.yaml",
             "sub/skip.yaml",
@@ -80,7 +82,7 @@ mod tests {
                     .into_owned()
             })
             .collect();
-        assert_eq!(files, ["a.yaml", "b.yml", "sub/e.yaml"]);
+        assert_eq!(files, ["C.YAML", "a.yaml", "b.yml", "sub/e.yaml"]);
     }
 
     #[cfg(unix)]
