@@ -188,3 +188,67 @@ fn remove_entry(node: &mut Node, tokens: &[String]) {
         entries.retain(|entry| &entry.key != last);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::{Diagnostics, FileId};
+    use crate::inventory::document::{Resource, Workspace};
+    use crate::inventory::yaml;
+
+    fn node(text: &str) -> Node {
+        let mut diagnostics = Diagnostics::default();
+        let mut documents = yaml::parse(text, FileId(0), &mut diagnostics);
+        documents.remove(0).root.unwrap()
+    }
+
+    #[test]
+    fn nested_unknown_fields_all_reported() {
+        let workspace = node(
+            "apiVersion: vanta-gitops/v1\nkind: Workspace\nregoin: us\npolicy:\n  maxDestroy: { count: 1, percnt: 5 }\nprotected:\n  - { resource: a, uniqueIDs: [x] }\n",
+        );
+        let problems = decode_all::<Workspace>(&workspace).unwrap_err();
+        let reported: Vec<(&str, Option<&str>, u32)> = problems
+            .iter()
+            .map(|problem| {
+                (
+                    problem.message.as_str(),
+                    problem.help.as_deref(),
+                    problem.span.unwrap().line,
+                )
+            })
+            .collect();
+        assert_eq!(
+            reported,
+            [
+                ("unknown field `regoin`", Some("did you mean `region`?"), 3),
+                (
+                    "unknown field `policy.maxDestroy.percnt`",
+                    Some("did you mean `percent`?"),
+                    5
+                ),
+                (
+                    "unknown field `protected[0].uniqueIDs`",
+                    Some("did you mean `uniqueIds`?"),
+                    7
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn wrong_value_reported_after_unknown_field() {
+        let resource = node(
+            "apiVersion: vanta-gitops/v1\nkind: Resource\nname: a\nbaseType: Secret\nresourceId: r\ndescripton: x\nallowEmpty: 1\n",
+        );
+        let problems = decode_all::<Resource>(&resource).unwrap_err();
+        let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "unknown field `descripton`",
+                "invalid value for `allowEmpty`: expected a boolean, found number `1`"
+            ]
+        );
+    }
+}
