@@ -36,6 +36,8 @@ pub enum Command {
     Show(ShowArgs),
     /// Evaluate the inventory's Custom Tests against its records.
     Test(TestArgs),
+    /// Write JSON Schemas of the inventory's files, for editors.
+    Schema(SchemaArgs),
     /// Run the local Vanta-compatible sandbox.
     #[command(subcommand)]
     Sandbox(SandboxCommand),
@@ -72,6 +74,11 @@ pub struct ValidateArgs {
     /// How to print problems.
     #[arg(long, value_enum, default_value_t = DiagnosticFormat::Text)]
     pub format: DiagnosticFormat,
+
+    /// The largest inventory file read, in bytes. Hidden: tests lower it to check the limit
+    /// without writing a file of 256 MiB.
+    #[arg(long, value_name = "BYTES", hide = true, default_value_t = crate::inventory::MAX_FILE_BYTES)]
+    pub max_file_bytes: u64,
 }
 
 /// Where the current records come from.
@@ -173,6 +180,18 @@ pub struct TestArgs {
 
     #[command(flatten)]
     pub remote_args: RemoteArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// The inventory folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// The folder to write the schemas to: `inventory.schema.json` for every document kind,
+    /// and `<resource>.records.schema.json` for the Records files of each resource.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

@@ -206,6 +206,19 @@ impl Diagnostics {
     pub fn sort(&mut self) {
         self.items.sort_by_key(|item| item.span);
     }
+
+    /// Removes diagnostics equal to an earlier one, keeping the first of each.
+    pub fn dedup(&mut self) {
+        let mut seen = std::collections::HashSet::new();
+        self.items.retain(|item| {
+            seen.insert((
+                item.severity,
+                item.span,
+                item.message.clone(),
+                item.label.clone(),
+            ))
+        });
+    }
 }
 
 /// Renders one diagnostic like rustc: the message, `--> file:line:column`, the source line and
@@ -273,7 +286,8 @@ fn char_range_to_bytes(line: &str, start: u32, len: u32) -> std::ops::Range<usiz
 }
 
 /// Renders the closing line of a validation run, such as
-/// `error: could not load the inventory (2 errors, 1 warning)`.
+/// `error: could not load the inventory (2 errors, 1 warning)` or
+/// `warning: 1 warning and no errors`.
 pub fn render_summary(diagnostics: &Diagnostics, what: &str) -> Option<String> {
     let errors = diagnostics.error_count();
     let warnings = diagnostics.warning_count();
@@ -288,7 +302,7 @@ pub fn render_summary(diagnostics: &Diagnostics, what: &str) -> Option<String> {
     Some(if errors > 0 {
         format!("error: could not {what} ({counts})")
     } else {
-        format!("warning: {what} finished with {counts}")
+        format!("warning: {counts} and no errors")
     })
 }
 
@@ -381,16 +395,20 @@ pub fn render_github(diagnostics: &Diagnostics, sources: &SourceMap) -> String {
             properties.push(format!("col={}", span.column));
         }
         let mut message = diagnostic.message.clone();
+        for (span, label) in &diagnostic.related {
+            let _ = write!(message, "\n{label}: {}", sources.location(*span));
+        }
         if let Some(help) = &diagnostic.help {
             message.push_str("\nhelp: ");
             message.push_str(help);
         }
-        let _ = writeln!(
-            output,
-            "::{command} {}::{}",
-            properties.join(","),
-            escape_data(&message)
-        );
+        // A command without properties is `::error::message`, with no space before `::`.
+        let properties = if properties.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", properties.join(","))
+        };
+        let _ = writeln!(output, "::{command}{properties}::{}", escape_data(&message));
     }
     if left_out > 0 {
         let message = format!(
@@ -467,6 +485,54 @@ mod tests {
         );
         assert!(output.contains("file=users/a.yaml,line=1,col=1::bad: 100%25%0Avalue"));
         assert!(output.contains("::notice::2 more problems not shown"));
+    }
+
+    #[test]
+    fn github_without_span_or_with_related() {
+        let (sources, file) = sources();
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(Diagnostic::error("no documents", None));
+        let span = Span {
+            file,
+            line: 3,
+            column: 1,
+            len: 6,
+        };
+        let related = Span { line: 2, ..span };
+        diagnostics.push(
+            Diagnostic::error("duplicate key `status`", Some(span))
+                .with_related(related, "first defined here"),
+        );
+        let output = render_github(&diagnostics, &sources);
+        assert_eq!(
+            output,
+            "::error::no documents\n\
+             ::error file=users/a.yaml,line=3,col=1::duplicate key `status`\
+             %0Afirst defined here: users/a.yaml:2:1\n"
+        );
+    }
+
+    #[test]
+    fn dedup_keeps_first_of_equal() {
+        let (_, file) = sources();
+        let span = Span {
+            file,
+            line: 1,
+            column: 1,
+            len: 1,
+        };
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(Diagnostic::error("a", Some(span)));
+        diagnostics.push(Diagnostic::error("b", Some(span)));
+        diagnostics.push(Diagnostic::error("a", Some(span)));
+        diagnostics.push(Diagnostic::error("a", Some(Span { line: 2, ..span })));
+        diagnostics.dedup();
+        let kept: Vec<(&str, u32)> = diagnostics
+            .items()
+            .iter()
+            .map(|item| (item.message.as_str(), item.span.unwrap().line))
+            .collect();
+        assert_eq!(kept, [("a", 1), ("b", 1), ("a", 2)]);
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod inventory;
 mod plan;
 mod remote;
 mod sandbox;
+mod schema;
 mod show;
 mod test;
 mod validate;
@@ -59,6 +60,7 @@ async fn run(command: Command, printer: Printer) -> anyhow::Result<ExitCode> {
         Command::Apply(args) => apply::run(&args, printer).await,
         Command::Show(args) => show::run(&args, printer),
         Command::Test(args) => test::run(&args, printer).await,
+        Command::Schema(args) => schema::run(&args, printer),
         Command::Sandbox(command) => sandbox::run(command, printer).await,
         Command::Github(command) => github::run(&command, printer).await,
     }

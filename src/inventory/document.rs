@@ -2,9 +2,13 @@
 //! `CustomTest`.
 //!
 //! `Workspace` and `Resource` documents are small and fixed, so they are decoded with serde;
-//! a decoding error is mapped back to the line and column of the offending value. Records are
+//! a decoding error is mapped back to the line and column of the offending value. Their JSON
+//! Schemas, generated with schemars, serve editors and also let
+//! [`unknown_fields::decode_all`](crate::inventory::unknown_fields::decode_all) report every
+//! unknown field of a document, where serde stops at the first. Records are
 //! not decoded here: they are checked against their resource's JTD schema by the loader.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Span};
@@ -18,7 +22,7 @@ pub const API_VERSION: &str = "vanta-gitops/v1";
 pub const KINDS: [&str; 4] = ["Workspace", "Resource", "Records", "CustomTest"];
 
 /// Settings that apply to the whole inventory. At most one per inventory.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Workspace {
     /// A short name for the workspace, shown in plans and pull-request comments.
@@ -43,7 +47,7 @@ pub struct Workspace {
 }
 
 /// Vanta's API regions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Region {
     Us,
@@ -61,7 +65,7 @@ impl Region {
 }
 
 /// Where the client id and secret come from.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Credentials {
     /// The environment variable holding the client id (default `VANTA_CLIENT_ID`).
@@ -76,7 +80,7 @@ pub struct Credentials {
 }
 
 /// The safety policy of the workspace; resources may override parts of it.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Policy {
     #[serde(default)]
@@ -87,7 +91,7 @@ pub struct Policy {
 
 /// The most records one apply may delete from a resource, as a count, a percentage of the
 /// records in Vanta, or both (both must hold).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct MaxDestroy {
     #[serde(default)]
@@ -97,7 +101,7 @@ pub struct MaxDestroy {
 }
 
 /// Request budgets per minute, for tenants whose limits differ from Vanta's documented ones.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RateLimits {
     #[serde(default)]
@@ -107,7 +111,7 @@ pub struct RateLimits {
 }
 
 /// Records of one resource that may never be deleted.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Protected {
     pub resource: String,
@@ -116,7 +120,7 @@ pub struct Protected {
 
 /// Fields of one resource whose values are masked, as dotted paths such as
 /// `customProperties.apiKey`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Sensitive {
     pub resource: String,
@@ -124,16 +128,18 @@ pub struct Sensitive {
 }
 
 /// One Vanta resource, as created in Vanta's developer console.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Resource {
     /// The local name that `Records` and `CustomTest` documents refer to.
     pub name: String,
+    #[schemars(schema_with = "base_type_schema")]
     pub base_type: BaseType,
     /// The id Vanta shows for the resource in the developer console.
     pub resource_id: String,
     /// The JTD `properties` schema of the resource's custom properties.
     #[serde(default)]
+    #[schemars(schema_with = "jtd_schema")]
     pub custom_properties: Option<serde_json::Value>,
     #[serde(default)]
     pub description: Option<String>,
@@ -143,6 +149,38 @@ pub struct Resource {
     /// Overrides the workspace's `policy.maxDestroy` for this resource.
     #[serde(default)]
     pub max_destroy: Option<MaxDestroy>,
+}
+
+/// The records of one resource. The loader reads `Records` documents from YAML nodes so that
+/// each record keeps its place; this type describes the document for the JSON Schema only.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Records {
+    /// The `name` of the `Resource` these records belong to.
+    pub resource: String,
+    /// Fields merged under every record: a field the record sets wins, and nested mappings
+    /// merge key by key.
+    #[serde(default)]
+    pub defaults: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Every record the resource should hold. Whatever is missing here is deleted in Vanta.
+    pub records: Vec<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// Describes `baseType` as the names of Vanta's base types.
+fn base_type_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let names: Vec<&str> = BaseType::ALL.iter().map(|base| base.name()).collect();
+    schemars::json_schema!({
+        "description": "The Vanta base type the resource was created with.",
+        "enum": names,
+    })
+}
+
+/// Describes `customProperties` as a JTD schema of the properties form.
+fn jtd_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "description": "A JSON Type Definition (RFC 8927) schema of the properties form, such as `properties: { memory: { type: int32 } }`.",
+        "type": "object",
+    })
 }
 
 /// Decodes a document body (without `apiVersion` and `kind`) into `T`, mapping a decoding
@@ -172,7 +210,7 @@ fn segment_token(segment: &serde_path_to_error::Segment) -> String {
 /// Builds a diagnostic from a serde message such as ``unknown field `x`, expected one of `a`,
 /// `b` `` and the path where it happened.
 fn decode_diagnostic(node: &Node, tokens: &[String], message: &str) -> Diagnostic {
-    let field = tokens.last().map(String::as_str).unwrap_or("");
+    let field = crate::inventory::messages::display_path(tokens);
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let unknown = rest.split('`').next().unwrap_or("");
         let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
@@ -193,18 +231,69 @@ fn decode_diagnostic(node: &Node, tokens: &[String], message: &str) -> Diagnosti
     }
     let value = node.pointer(tokens);
     let span = value.map(|found| found.span).or(Some(node.span));
-    let found = value.map(Node::describe).unwrap_or_default();
-    let message = message.split(", expected").next().unwrap_or(message);
-    let text = if field.is_empty() {
-        message.to_string()
+    let found = value
+        .map(Node::describe)
+        .unwrap_or_else(|| "nothing".to_string());
+    let subject = if field.is_empty() {
+        "invalid document".to_string()
     } else {
-        format!("invalid value for `{field}`: {message}")
+        format!("invalid value for `{field}`")
     };
-    let mut diagnostic = Diagnostic::error(text, span);
-    if !found.is_empty() {
-        diagnostic = diagnostic.with_label(format!("found {found}"));
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let allowed: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
+        let text = format!(
+            "{subject}: expected one of `{}`, found {found}",
+            allowed.join("`, `")
+        );
+        let diagnostic = Diagnostic::error(text, span);
+        let written = match value.map(|found| &found.value) {
+            Some(Value::String(written)) => written.as_str(),
+            _ => "",
+        };
+        return match did_you_mean(written, allowed.into_iter()) {
+            Some(suggestion) => diagnostic.with_help(format!("did you mean `{suggestion}`?")),
+            None => diagnostic,
+        };
     }
-    diagnostic
+    let expected = message
+        .split_once(", expected ")
+        .map(|(_, expected)| expected_phrase(expected));
+    let text = match expected {
+        Some(expected) => format!("{subject}: expected {expected}, found {found}"),
+        None => format!("{subject}: {message}"),
+    };
+    let diagnostic = Diagnostic::error(text, span);
+    match value.and_then(|found| quoting_help(&found.value)) {
+        Some(help) if message.contains("expected a string") => diagnostic.with_help(help),
+        _ => match value.map(|found| &found.value) {
+            Some(Value::String(text)) if message.contains("expected a boolean") => diagnostic
+                .with_help(format!(
+                    "YAML 1.2 reads only `true` and `false` as booleans, so `{text}` is text; write true or false"
+                )),
+            _ => diagnostic,
+        },
+    }
+}
+
+/// Rewords what serde expected, such as `u64` or `struct Policy`, in the inventory's terms.
+fn expected_phrase(expected: &str) -> String {
+    match expected {
+        "u64" | "u32" | "u16" | "u8" => "a non-negative integer".to_string(),
+        "f64" | "f32" => "a number".to_string(),
+        "a map" => "a mapping".to_string(),
+        other if other.starts_with("struct ") => "a mapping".to_string(),
+        other if other.starts_with("enum ") => "a string".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Returns the hint for a number or boolean written where text is expected.
+fn quoting_help(value: &Value) -> Option<String> {
+    match value {
+        Value::Number(text) => Some(format!("quote the value to keep it as text: \"{text}\"")),
+        Value::Bool(flag) => Some(format!("quote the value to keep it as text: \"{flag}\"")),
+        _ => None,
+    }
 }
 
 /// Returns the candidate closest to `word` when it is close enough to be a likely typo.

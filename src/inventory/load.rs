@@ -5,7 +5,7 @@
 //! others: the caller gets every diagnostic and decides. Plan and apply refuse to go on when
 //! any diagnostic is an error.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -19,8 +19,24 @@ use crate::inventory::walk;
 use crate::inventory::yaml::{self, Entry, Node, Value};
 use crate::schema::{base, jtd, rules};
 
-/// The largest inventory file read. A larger file is reported, not read.
+/// The largest inventory file read by default. A larger file is reported, not read.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Limits that a caller may change from their defaults, such as a test that checks the file
+/// size limit without writing a file of 256 MiB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// The largest file read, in bytes.
+    pub max_file_bytes: u64,
+}
+
+impl Default for LoadOptions {
+    fn default() -> LoadOptions {
+        LoadOptions {
+            max_file_bytes: MAX_FILE_BYTES,
+        }
+    }
+}
 
 /// The deepest chain of `ref`s followed while validating a record.
 const MAX_REF_DEPTH: usize = 32;
@@ -34,8 +50,16 @@ pub enum LoadError {
     Walk(#[from] walk::WalkError),
 }
 
-/// Loads and validates the inventory below `root`.
+/// Loads and validates the inventory below `root` with the default limits.
 pub fn load(root: &Path) -> Result<(Inventory, Diagnostics), LoadError> {
+    load_with(root, &LoadOptions::default())
+}
+
+/// Loads and validates the inventory below `root`.
+pub fn load_with(
+    root: &Path,
+    options: &LoadOptions,
+) -> Result<(Inventory, Diagnostics), LoadError> {
     if !root.is_dir() {
         return Err(LoadError::MissingRoot(root.to_path_buf()));
     }
@@ -43,7 +67,7 @@ pub fn load(root: &Path) -> Result<(Inventory, Diagnostics), LoadError> {
     let parsed: Vec<ParsedFile> = paths
         .par_iter()
         .enumerate()
-        .map(|(index, path)| parse_file(root, path, FileId(index as u32)))
+        .map(|(index, path)| parse_file(root, path, FileId(index as u32), options))
         .collect();
 
     let mut loader = Loader::default();
@@ -51,23 +75,36 @@ pub fn load(root: &Path) -> Result<(Inventory, Diagnostics), LoadError> {
     for file in parsed {
         let id = loader.inventory.sources.add(file.display_path, file.text);
         debug_assert_eq!(id, file.id);
+        loader.yaml_error_spans.extend(
+            file.diagnostics
+                .items()
+                .iter()
+                .filter_map(|diagnostic| diagnostic.span),
+        );
         loader.diagnostics.extend(file.diagnostics);
         documents.extend(file.documents);
     }
     loader.inventory.root = root.to_path_buf();
-    if documents.is_empty() {
+    // An inventory without documents is an error, not a warning, in every command. It is
+    // never what anyone means: a mistyped path, a sparse checkout or a moved folder look
+    // exactly like this. As a warning, `validate` would pass in CI and `plan` would report no
+    // changes forever while the real inventory went unchecked. An intended empty resource
+    // is written as `records: []`, which is a document.
+    if documents.is_empty() && !loader.diagnostics.has_errors() {
         loader.diagnostics.push(
-            Diagnostic::warning(
+            Diagnostic::error(
                 format!("no vanta-gitops documents found in `{}`", root.display()),
                 None,
             )
             .with_help(
-                "check the inventory path; every `*.yaml` and `*.yml` file below it is read",
+                "check the inventory path; every `*.yaml` and `*.yml` file below it is read, except in hidden folders and files listed in `.vanta-gitops-ignore`",
             ),
         );
     }
     loader.load_documents(documents);
     loader.diagnostics.sort();
+    // Defaults merged into many records report the same problem once per record.
+    loader.diagnostics.dedup();
     Ok((loader.inventory, loader.diagnostics))
 }
 
@@ -79,7 +116,7 @@ struct ParsedFile {
     diagnostics: Diagnostics,
 }
 
-fn parse_file(root: &Path, path: &Path, id: FileId) -> ParsedFile {
+fn parse_file(root: &Path, path: &Path, id: FileId, options: &LoadOptions) -> ParsedFile {
     let display_path = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     let mut diagnostics = Diagnostics::default();
     let file_span = Span {
@@ -96,10 +133,11 @@ fn parse_file(root: &Path, path: &Path, id: FileId) -> ParsedFile {
         diagnostics,
     };
     match std::fs::metadata(path) {
-        Ok(metadata) if metadata.len() > MAX_FILE_BYTES => {
+        Ok(metadata) if metadata.len() > options.max_file_bytes => {
             let message = format!(
-                "file is {} bytes, larger than the limit of {MAX_FILE_BYTES} bytes",
-                metadata.len()
+                "file is {} bytes, larger than the limit of {} bytes",
+                metadata.len(),
+                options.max_file_bytes
             );
             let help = "split the records over several files";
             diagnostics.push(Diagnostic::error(message, Some(file_span)).with_help(help));
@@ -153,6 +191,12 @@ fn parse_file(root: &Path, path: &Path, id: FileId) -> ParsedFile {
 struct Loader {
     inventory: Inventory,
     diagnostics: Diagnostics,
+    /// Values that already have a YAML error, such as `0x10` or a value with an anchor. A
+    /// schema error at the same value would only repeat it.
+    yaml_error_spans: HashSet<Span>,
+    /// Names of `Resource` documents that had errors, so that documents referring to them
+    /// do not also report an undeclared resource.
+    invalid_resources: HashSet<String>,
 }
 
 impl Loader {
@@ -160,6 +204,7 @@ impl Loader {
         let mut records_documents = Vec::new();
         let mut custom_test_documents = Vec::new();
         let mut workspace_span: Option<Span> = None;
+        let mut workspace_node: Option<Node> = None;
         for node in documents {
             let kind = match document::header(&node) {
                 Ok(kind) => kind.to_string(),
@@ -180,9 +225,14 @@ impl Loader {
                         continue;
                     }
                     workspace_span = Some(document::kind_span(&node));
-                    match document::decode::<Workspace>(&node) {
-                        Ok(workspace) => self.inventory.workspace = workspace,
-                        Err(diagnostic) => self.diagnostics.push(diagnostic),
+                    match crate::inventory::unknown_fields::decode_all::<Workspace>(&node) {
+                        Ok(workspace) => {
+                            self.inventory.workspace = workspace;
+                            workspace_node = Some(node);
+                        }
+                        Err(problems) => problems
+                            .into_iter()
+                            .for_each(|problem| self.diagnostics.push(problem)),
                     }
                 }
                 "Resource" => self.load_resource(&node),
@@ -206,13 +256,23 @@ impl Loader {
         self.inventory
             .custom_tests
             .sort_by(|a, b| a.name.cmp(&b.name));
-        self.check_workspace_references();
+        self.check_workspace_references(workspace_node.as_ref());
     }
 
     fn load_resource(&mut self, node: &Node) {
-        let resource = match document::decode::<Resource>(node) {
+        let resource = match crate::inventory::unknown_fields::decode_all::<Resource>(node) {
             Ok(resource) => resource,
-            Err(diagnostic) => return self.diagnostics.push(diagnostic),
+            Err(problems) => {
+                for problem in problems {
+                    self.diagnostics.push(problem);
+                }
+                if let Some(Value::String(name)) =
+                    node.entry("name").map(|entry| &entry.value.value)
+                {
+                    self.invalid_resources.insert(name.clone());
+                }
+                return;
+            }
         };
         let name_span = node
             .entry("name")
@@ -229,8 +289,24 @@ impl Loader {
         if let Some(custom) = &resource.custom_properties
             && let Err(error) = jtd::Schema::from_json(custom)
         {
-            let span = node.entry("customProperties").map(|entry| entry.value.span);
-            let message = format!("invalid JTD schema in `customProperties`: {error}");
+            let mut tokens = vec!["customProperties".to_string()];
+            tokens.extend(
+                error
+                    .pointer
+                    .split('/')
+                    .skip(1)
+                    .map(|token| token.replace("~1", "/").replace("~0", "~")),
+            );
+            // Point at the offending value, or at the key when the problem is the key itself.
+            let span = node
+                .pointer(&tokens)
+                .map(|value| value.span)
+                .or_else(|| node.key_span_at(&tokens))
+                .or_else(|| node.entry("customProperties").map(|entry| entry.value.span));
+            let message = format!(
+                "invalid JTD schema in `customProperties` at `{}`: {}",
+                error.pointer, error.kind
+            );
             return self.diagnostics.push(Diagnostic::error(message, span));
         }
         let schema_json =
@@ -282,7 +358,8 @@ impl Loader {
             .resources
             .iter()
             .position(|resource| &resource.name == name);
-        if index.is_none() {
+        // A resource whose own document has errors was reported there already.
+        if index.is_none() && !self.invalid_resources.contains(name) {
             let names = self
                 .inventory
                 .resources
@@ -349,12 +426,17 @@ impl Loader {
                     },
                 ..
             }) => items.as_slice(),
-            Some(Entry {
-                value: Node {
-                    value: Value::Null, ..
-                },
-                ..
-            }) => &[][..],
+            Some(entry) if entry.value.value == Value::Null => {
+                // `records:` with nothing after it is more often an unfinished edit than a
+                // wish to delete every record, so the empty set must be written out. The
+                // error points at the key, because an empty value has no text to point at.
+                let span = entry.key_span;
+                let message = "`records` is null";
+                let help = "write `records: []` to declare that the resource should be empty";
+                self.diagnostics
+                    .push(Diagnostic::error(message, Some(span)).with_help(help));
+                return;
+            }
             Some(entry) => {
                 let message = format!(
                     "`records` must be a sequence, found {}",
@@ -421,7 +503,12 @@ impl Loader {
         for error in &errors {
             let diagnostic =
                 crate::inventory::messages::jtd_diagnostic(record, &resource.schema, error);
-            self.diagnostics.push(diagnostic);
+            let repeats_yaml_error = diagnostic
+                .span
+                .is_some_and(|span| self.yaml_error_spans.contains(&span));
+            if !repeats_yaml_error {
+                self.diagnostics.push(diagnostic);
+            }
         }
         if had_errors {
             return None;
@@ -457,56 +544,175 @@ impl Loader {
     }
 
     fn load_custom_test(&mut self, node: &Node) {
-        if self.resource_index(node, "resource").is_none() {
+        let Some(index) = self.resource_index(node, "resource") else {
+            return;
+        };
+        let test = match document::decode::<CustomTest>(node) {
+            Ok(test) => test,
+            Err(diagnostic) => return self.diagnostics.push(diagnostic),
+        };
+        if self
+            .inventory
+            .custom_tests
+            .iter()
+            .any(|other| other.name == test.name)
+        {
+            let span = node.entry("name").map(|entry| entry.value.span);
+            let message = format!("CustomTest `{}` is declared twice", test.name);
+            return self.diagnostics.push(Diagnostic::error(message, span));
+        }
+        let resource = &self.inventory.resources[index];
+        let schema_json =
+            base::record_schema_json(resource.base_type, resource.custom_properties.as_ref());
+        let unknown = crate::custom_tests::unknown_fields(&test, &schema_json);
+        if !unknown.is_empty() {
+            let known = crate::inventory::fields::known_paths(&resource.schema);
+            for field in unknown {
+                let path = field.to_string();
+                let spans = field_value_spans(node, &path);
+                let mut diagnostic = Diagnostic::error(
+                    format!(
+                        "unknown field `{path}`: records of `{}` have no such field",
+                        resource.name
+                    ),
+                    spans.first().copied().or(Some(node.span)),
+                );
+                for span in spans.iter().skip(1) {
+                    diagnostic = diagnostic.with_related(*span, "also used here");
+                }
+                diagnostic = match document::did_you_mean(&path, known.iter().map(String::as_str)) {
+                    Some(suggestion) => {
+                        diagnostic.with_help(format!("did you mean `{suggestion}`?"))
+                    }
+                    None => diagnostic.with_help(
+                        "a misspelt field matches no record, so the test would check nothing",
+                    ),
+                };
+                self.diagnostics.push(diagnostic);
+            }
             return;
         }
-        match document::decode::<CustomTest>(node) {
-            Ok(test) => {
-                if self
-                    .inventory
-                    .custom_tests
-                    .iter()
-                    .any(|other| other.name == test.name)
-                {
-                    let span = node.entry("name").map(|entry| entry.value.span);
-                    let message = format!("CustomTest `{}` is declared twice", test.name);
-                    self.diagnostics.push(Diagnostic::error(message, span));
-                    return;
-                }
-                self.inventory.custom_tests.push(test);
-            }
-            Err(diagnostic) => self.diagnostics.push(diagnostic),
-        }
+        self.inventory.custom_tests.push(test);
     }
 
     /// Checks that `protected` and `sensitive` entries of the workspace name declared
-    /// resources. A typo there would silently drop a protection.
-    fn check_workspace_references(&mut self) {
+    /// resources. A typo there would silently drop a protection or unmask a field.
+    fn check_workspace_references(&mut self, node: Option<&Node>) {
+        let Some(node) = node else {
+            return;
+        };
         let workspace = &self.inventory.workspace;
-        let names: Vec<&str> = workspace
+        let protected = workspace
             .protected
             .iter()
-            .map(|entry| entry.resource.as_str())
-            .chain(
-                workspace
-                    .sensitive
-                    .iter()
-                    .map(|entry| entry.resource.as_str()),
-            )
-            .collect();
-        let mut missing = Vec::new();
-        for name in names {
-            if self.inventory.resource(name).is_none() {
-                missing.push(name.to_string());
+            .enumerate()
+            .map(|(index, entry)| ("protected", index, entry.resource.as_str()));
+        let sensitive = workspace
+            .sensitive
+            .iter()
+            .enumerate()
+            .map(|(index, entry)| ("sensitive", index, entry.resource.as_str()));
+        let mut problems = Vec::new();
+        for (list, index, name) in protected.chain(sensitive) {
+            if self.inventory.resource(name).is_some() {
+                continue;
+            }
+            let index = index.to_string();
+            let span = node
+                .pointer(&[list, index.as_str(), "resource"])
+                .map(|value| value.span)
+                .unwrap_or(node.span);
+            let names = self
+                .inventory
+                .resources
+                .iter()
+                .map(|resource| resource.name.as_str());
+            let help = match document::did_you_mean(name, names) {
+                Some(suggestion) => format!("did you mean `{suggestion}`?"),
+                None => "declare it with a `kind: Resource` document".to_string(),
+            };
+            let message = format!("undeclared resource `{name}` in the workspace's `{list}`");
+            problems.push(Diagnostic::error(message, Some(span)).with_help(help));
+        }
+        for problem in problems {
+            self.diagnostics.push(problem);
+        }
+        self.check_sensitive_fields(node);
+    }
+
+    /// Checks that every `sensitive` field path exists in its resource's records. A misspelt
+    /// path would leave the real field unmasked in plans and comments.
+    fn check_sensitive_fields(&mut self, node: &Node) {
+        let mut problems = Vec::new();
+        for (entry_index, entry) in self.inventory.workspace.sensitive.iter().enumerate() {
+            let Some(resource) = self.inventory.resource(&entry.resource) else {
+                continue;
+            };
+            for (field_index, field) in entry.fields.iter().enumerate() {
+                let segments: Vec<&str> = field.split('.').collect();
+                if crate::inventory::fields::path_exists(&resource.schema, &segments) {
+                    continue;
+                }
+                let tokens = [
+                    "sensitive".to_string(),
+                    entry_index.to_string(),
+                    "fields".to_string(),
+                    field_index.to_string(),
+                ];
+                let span = node.pointer(&tokens).map(|value| value.span);
+                let known = crate::inventory::fields::known_paths(&resource.schema);
+                let mut diagnostic = Diagnostic::error(
+                    format!(
+                        "sensitive field `{field}` does not exist in the records of `{}`",
+                        resource.name
+                    ),
+                    span,
+                );
+                if let Some(suggestion) =
+                    document::did_you_mean(field, known.iter().map(String::as_str))
+                {
+                    diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
+                }
+                problems.push(diagnostic);
             }
         }
-        for name in missing {
-            let message = format!(
-                "the workspace names undeclared resource `{name}` in `protected` or `sensitive`"
-            );
-            self.diagnostics.push(Diagnostic::error(message, None));
+        for problem in problems {
+            self.diagnostics.push(problem);
         }
     }
+}
+
+/// Returns where a Custom Test document's `scope` and `rule` compare the field `path`, in
+/// document order.
+fn field_value_spans(node: &Node, path: &str) -> Vec<Span> {
+    fn visit(node: &Node, path: &str, spans: &mut Vec<Span>) {
+        match &node.value {
+            Value::Mapping(entries) => {
+                for entry in entries {
+                    let is_match = entry.key == "field"
+                        && matches!(&entry.value.value, Value::String(text) if text == path);
+                    if is_match {
+                        spans.push(entry.value.span);
+                    } else {
+                        visit(&entry.value, path, spans);
+                    }
+                }
+            }
+            Value::Sequence(items) => {
+                for item in items {
+                    visit(item, path, spans);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut spans = Vec::new();
+    for key in ["scope", "rule"] {
+        if let Some(entry) = node.entry(key) {
+            visit(&entry.value, path, &mut spans);
+        }
+    }
+    spans
 }
 
 /// Merges a `Records` document's `defaults` under a record: a key the record sets wins, and

@@ -53,6 +53,14 @@ pub fn jtd_diagnostic(record: &Node, schema: &Schema, error: &ValidationError) -
             ),
             value_span,
         ),
+        ErrorKind::NotObject if field.is_empty() => Diagnostic::error(
+            format!(
+                "invalid record: expected a mapping, found {}",
+                describe(value)
+            ),
+            value_span,
+        )
+        .with_help("write each record as a mapping of fields, such as `- uniqueId: ...`"),
         ErrorKind::NotObject => Diagnostic::error(
             format!(
                 "invalid value for `{field}`: expected a mapping, found {}",
@@ -102,7 +110,7 @@ fn join(parent: &str, name: &str) -> String {
 }
 
 /// Writes an instance path as a field path: `applications[2].name`.
-fn display_path(tokens: &[String]) -> String {
+pub fn display_path(tokens: &[String]) -> String {
     let mut text = String::new();
     for token in tokens {
         if token.parse::<usize>().is_ok() {

@@ -5,11 +5,14 @@
 //! resource are validated against their schema, with [`messages`] wording the problems.
 
 pub mod document;
+pub mod fields;
+pub mod json_schema;
 mod load;
 pub mod messages;
 pub mod model;
+pub mod unknown_fields;
 pub mod walk;
 pub mod yaml;
 
-pub use load::{LoadError, MAX_FILE_BYTES, load};
+pub use load::{LoadError, LoadOptions, MAX_FILE_BYTES, load, load_with};
 pub use model::{DesiredRecord, Inventory, ResourceDef};

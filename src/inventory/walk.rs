@@ -26,6 +26,9 @@ pub fn find_yaml_files(root: &Path) -> Result<Vec<PathBuf>, WalkError> {
         .standard_filters(false)
         .hidden(true)
         .add_custom_ignore_filename(IGNORE_FILE)
+        // A symbolic link to a YAML file or folder is part of the inventory: skipping it would
+        // turn its records into deletions. The walker reports a link that loops as an error.
+        .follow_links(true)
         .sort_by_file_path(Path::cmp)
         .build();
     let mut files = Vec::new();
@@ -35,10 +38,11 @@ pub fn find_yaml_files(root: &Path) -> Result<Vec<PathBuf>, WalkError> {
             message: error.to_string(),
         })?;
         let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
-        let is_yaml = entry
-            .path()
-            .extension()
-            .is_some_and(|extension| extension == "yaml" || extension == "yml");
+        // `Users.YAML` is read too: skipping a file for the case of its extension would turn
+        // its records into deletions.
+        let is_yaml = entry.path().extension().is_some_and(|extension| {
+            extension.eq_ignore_ascii_case("yaml") || extension.eq_ignore_ascii_case("yml")
+        });
         if is_file && is_yaml {
             files.push(entry.into_path());
         }
@@ -58,6 +62,7 @@ mod tests {
             "a.yaml",
             "b.yml",
             "c.txt",
+            "C.YAML",
             ".hidden/d.yaml",
             "sub/e.yaml",
             "sub/skip.yaml",
@@ -77,6 +82,29 @@ mod tests {
                     .into_owned()
             })
             .collect();
-        assert_eq!(files, ["a.yaml", "b.yml", "sub/e.yaml"]);
+        assert_eq!(files, ["C.YAML", "a.yaml", "b.yml", "sub/e.yaml"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn follows_symbolic_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let shared = tempfile::tempdir().unwrap();
+        std::fs::write(shared.path().join("users.yaml"), "x: 1\n").unwrap();
+        std::os::unix::fs::symlink(shared.path().join("users.yaml"), dir.path().join("a.yaml"))
+            .unwrap();
+        std::os::unix::fs::symlink(shared.path(), dir.path().join("shared")).unwrap();
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).unwrap();
+        let result = find_yaml_files(dir.path());
+        let error = result.expect_err("a link back to the root is a loop");
+        assert!(error.message.contains("loop"), "{}", error.message);
+
+        std::fs::remove_file(dir.path().join("loop")).unwrap();
+        let files: Vec<_> = find_yaml_files(dir.path())
+            .unwrap()
+            .into_iter()
+            .map(|path| path.strip_prefix(dir.path()).unwrap().to_path_buf())
+            .collect();
+        assert_eq!(files, [Path::new("a.yaml"), Path::new("shared/users.yaml")]);
     }
 }

@@ -225,10 +225,17 @@ pub fn parse(text: &str, file: FileId, diagnostics: &mut Diagnostics) -> Vec<Doc
             }
             Err(error) => {
                 let span = builder.span(error.marker(), 1);
-                let message = format!("invalid YAML: {}", error.info());
-                builder
-                    .diagnostics
-                    .push(Diagnostic::error(message, Some(span)));
+                let diagnostic = if error.info().contains("recursion limit") {
+                    // The scanner reads flow collections (`[[[...`) ahead of the events, so
+                    // its own nesting limit can trip before `MAX_DEPTH` does.
+                    Diagnostic::error("YAML nesting is deeper than the parser's limit", Some(span))
+                        .with_help(format!(
+                            "inventory documents need only a few levels; at most {MAX_DEPTH} are accepted"
+                        ))
+                } else {
+                    Diagnostic::error(format!("invalid YAML: {}", error.info()), Some(span))
+                };
+                builder.diagnostics.push(diagnostic);
                 break;
             }
         }
@@ -325,8 +332,8 @@ impl Builder<'_> {
                         span,
                     },
                     Some(Open::Mapping { entries, span, .. }) => Node {
+                        span: mapping_span(span, &entries),
                         value: Value::Mapping(entries),
-                        span,
                     },
                     None => return Ok(()),
                 };
@@ -430,7 +437,15 @@ impl Builder<'_> {
                     *pending_key = Some((key, node.span));
                 }
                 Some((key, key_span)) => {
-                    if !entries.iter().any(|entry| entry.key == key) {
+                    let mut node = node;
+                    // The parser places an empty value (`key:` and a line break) at the next
+                    // token, often on a later line, so errors about it point at the key.
+                    if node.value == Value::Null && node.span.line > key_span.line {
+                        node.span = key_span;
+                    }
+                    // A merge key was reported when read, and a duplicate key keeps its first
+                    // value, so neither is stored.
+                    if key != "<<" && !entries.iter().any(|entry| entry.key == key) {
                         entries.push(Entry {
                             key,
                             key_span,
@@ -441,6 +456,23 @@ impl Builder<'_> {
             },
         }
         Ok(())
+    }
+}
+
+/// Returns where a mapping starts. The parser marks a block mapping at the `:` of its first
+/// key, which is past the key, so the first key's position is used instead. A flow mapping's
+/// `{` comes before its first key and is kept.
+fn mapping_span(start: Span, entries: &[Entry]) -> Span {
+    match entries.first() {
+        Some(first)
+            if (first.key_span.line, first.key_span.column) < (start.line, start.column) =>
+        {
+            Span {
+                len: 1,
+                ..first.key_span
+            }
+        }
+        _ => start,
     }
 }
 
@@ -608,7 +640,7 @@ mod tests {
         let flow = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         let (_, diagnostics) = load(&flow);
         assert_eq!(diagnostics.error_count(), 1);
-        assert!(diagnostics.items()[0].message.contains("recursion limit"));
+        assert!(diagnostics.items()[0].message.contains("parser's limit"));
 
         let block: String = (0..100)
             .map(|depth| format!("{}- \n", "  ".repeat(depth)))

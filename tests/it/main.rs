@@ -4,6 +4,7 @@ mod apply;
 mod faults;
 mod github;
 mod github_standin;
+mod inventory;
 mod jtd;
 mod plan;
 mod sandbox;

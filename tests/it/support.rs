@@ -408,3 +408,25 @@ async fn forward(
     }
     reply
 }
+
+/// Returns the folder of a fixture inventory under `tests/fixtures/inventory`.
+pub fn fixture_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/inventory")
+        .join(name)
+}
+
+/// Copies a fixture inventory into a temporary folder.
+pub fn fixture_inventory(name: &str) -> TestInventory {
+    let inventory = TestInventory::empty();
+    copy_tree(&fixture_dir(name), inventory.path());
+    inventory
+}
+
+/// Returns the sandbox's stored state (`GET /_sandbox/state`) as JSON.
+pub fn sandbox_state(sandbox: &Sandbox) -> serde_json::Value {
+    let url = format!("{}/_sandbox/state", sandbox.url);
+    sandbox
+        .runtime
+        .block_on(async { reqwest::get(url).await.unwrap().json().await.unwrap() })
+}
