@@ -1,5 +1,6 @@
 //! Building a [`Plan`]: desired records against current records, matched by `uniqueId`.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde_json::Value;
@@ -13,7 +14,8 @@ use crate::plan::model::{
     RecordSource, ResourcePlan, SENSITIVE, SourceLocation, Summary, TestImpact,
 };
 use crate::plan::normalize::{
-    canonical_json, fractional_timestamps, normalize, push_json_string, write_canonical,
+    canonical_json, fractional_timestamps, needs_normalization, normalize, push_json_string,
+    write_canonical,
 };
 use crate::schema::base::BaseType;
 use crate::schema::jtd::{Form, Schema};
@@ -129,7 +131,7 @@ pub fn plan_resource(
     warnings: &mut Vec<String>,
 ) -> ResourcePlan {
     let schema = resource.schema;
-    let remote_normal: Vec<(&RemoteRecord, Value)> = resource
+    let remote_normal: Vec<(&RemoteRecord, Cow<'_, Value>)> = resource
         .remote
         .iter()
         .map(|record| (record, normalized(&record.value, schema)))
@@ -140,7 +142,7 @@ pub fn plan_resource(
         .filter(|record| !record.deleted)
         .count();
     let remote_digest = remote_set_digest(&remote_normal);
-    let desired_normal: Vec<(&DesiredRecord, Value)> = resource
+    let desired_normal: Vec<(&DesiredRecord, Cow<'_, Value>)> = resource
         .desired
         .iter()
         .map(|record| (record, normalized(&record.value, schema)))
@@ -185,20 +187,17 @@ pub fn plan_resource(
         .collect();
     plan.sources.sort_by(|a, b| a.unique_id.cmp(&b.unique_id));
 
-    let by_id: HashMap<&str, &(&RemoteRecord, Value)> = remote_normal
+    let by_id: HashMap<&str, &(&RemoteRecord, Cow<'_, Value>)> = remote_normal
         .iter()
         .map(|entry| (entry.0.unique_id.as_str(), entry))
         .collect();
     let mut changes = Vec::new();
     for (desired, desired_value) in &desired_normal {
-        let source = Some(SourceLocation {
-            file: sources.path(desired.span.file).display().to_string(),
-            line: desired.span.line,
-        });
+        let desired_value: &Value = desired_value;
         let (action, before) = match by_id.get(desired.unique_id.as_str()) {
             None => (Action::Create, None),
-            Some((remote, value)) if remote.deleted => (Action::Reactivate, Some(value)),
-            Some((_, value)) => (Action::Update, Some(value)),
+            Some((remote, value)) if remote.deleted => (Action::Reactivate, Some(&**value)),
+            Some((_, value)) => (Action::Update, Some(&**value)),
         };
         // Most records of a large resource are unchanged: compare whole values first and walk
         // the fields only of records that differ.
@@ -206,6 +205,10 @@ pub fn plan_resource(
             plan.summary.unchanged += 1;
             continue;
         }
+        let source = Some(SourceLocation {
+            file: sources.path(desired.span.file).display().to_string(),
+            line: desired.span.line,
+        });
         let mut fields = FieldDiff::new(&resource.sensitive, schema);
         fields.walk(&mut Vec::new(), before, Some(desired_value), Some(schema));
         if action == Action::Update && fields.changed.is_empty() {
@@ -235,7 +238,7 @@ pub fn plan_resource(
             Action::Delete
         };
         let mut fields = FieldDiff::new(&resource.sensitive, schema);
-        fields.walk(&mut Vec::new(), Some(value), None, Some(schema));
+        fields.walk(&mut Vec::new(), Some(&**value), None, Some(schema));
         changes.push(RecordChange {
             unique_id: remote.unique_id.clone(),
             action,
@@ -257,15 +260,19 @@ pub fn plan_resource(
     plan
 }
 
-fn normalized(value: &Value, schema: &Schema) -> Value {
+/// Returns a value in normal form, copying it only when normalisation changes something.
+fn normalized<'a>(value: &'a Value, schema: &Schema) -> Cow<'a, Value> {
+    if !needs_normalization(value, schema, schema) {
+        return Cow::Borrowed(value);
+    }
     let mut copy = value.clone();
     normalize(&mut copy, schema, schema);
-    copy
+    Cow::Owned(copy)
 }
 
 /// Computes the digest of a resource's current records, as the plan records it.
 pub fn remote_digest(records: &[RemoteRecord], schema: &Schema) -> String {
-    let normal: Vec<(&RemoteRecord, Value)> = records
+    let normal: Vec<(&RemoteRecord, Cow<'_, Value>)> = records
         .iter()
         .map(|record| (record, normalized(&record.value, schema)))
         .collect();
@@ -278,8 +285,8 @@ pub fn remote_digest(records: &[RemoteRecord], schema: &Schema) -> String {
 /// NOTE: the digests cover values of sensitive fields too, because apply must notice when one
 /// changes. A digest does not reveal a value, but a guessable secret (a short PIN) could be
 /// confirmed by someone who has every other field of the resource.
-fn remote_set_digest(records: &[(&RemoteRecord, Value)]) -> String {
-    let mut order: Vec<&(&RemoteRecord, Value)> = records.iter().collect();
+fn remote_set_digest(records: &[(&RemoteRecord, Cow<'_, Value>)]) -> String {
+    let mut order: Vec<&(&RemoteRecord, Cow<'_, Value>)> = records.iter().collect();
     order.sort_by(|a, b| (&a.0.unique_id, a.0.deleted).cmp(&(&b.0.unique_id, b.0.deleted)));
     let mut hasher = Sha256::new();
     let mut line = String::new();
@@ -301,8 +308,8 @@ fn remote_set_digest(records: &[(&RemoteRecord, Value)]) -> String {
 /// Digests the desired records: one line per record, sorted by `uniqueId`, of its JSON-quoted
 /// `uniqueId` and its normalised canonical JSON. Lines go straight into the hash, so no copy
 /// of the whole set is built.
-fn desired_set_digest(records: &[(&DesiredRecord, Value)]) -> String {
-    let mut order: Vec<&(&DesiredRecord, Value)> = records.iter().collect();
+fn desired_set_digest(records: &[(&DesiredRecord, Cow<'_, Value>)]) -> String {
+    let mut order: Vec<&(&DesiredRecord, Cow<'_, Value>)> = records.iter().collect();
     order.sort_by(|a, b| a.0.unique_id.cmp(&b.0.unique_id));
     let mut hasher = Sha256::new();
     let mut line = String::new();

@@ -86,6 +86,91 @@ pub fn normalize(value: &mut Value, schema: &Schema, root: &Schema) {
     }
 }
 
+/// Reports whether [`normalize`] would change a value, without copying it. Most records are
+/// already in normal form, so the plan copies only those that are not.
+pub fn needs_normalization(value: &Value, schema: &Schema, root: &Schema) -> bool {
+    let Some(schema) = resolve(schema, root) else {
+        return false;
+    };
+    match (&schema.form, value) {
+        (Form::Type(TypeName::Timestamp), Value::String(text)) => {
+            !is_normal_timestamp(text)
+                && normalize_timestamp(text).is_some_and(|normal| normal != *text)
+        }
+        (Form::Type(kind), value @ Value::Number(_)) if is_numeric(*kind) => {
+            integral(value).is_some()
+        }
+        (Form::Empty, value) => has_integral_float(value),
+        (Form::Elements(element), Value::Array(items)) => {
+            items
+                .iter()
+                .any(|item| needs_normalization(item, element, root))
+                || (is_unordered(schema) && !is_sorted_canonically(items))
+        }
+        (Form::Values(inner), Value::Object(members)) => members
+            .values()
+            .any(|member| needs_normalization(member, inner, root)),
+        (
+            Form::Properties {
+                required, optional, ..
+            },
+            Value::Object(members),
+        ) => {
+            let required_changes = required.iter().any(|(name, property)| {
+                members
+                    .get(name)
+                    .is_some_and(|member| needs_normalization(member, property, root))
+            });
+            required_changes
+                || optional.iter().any(|(name, property)| {
+                    members.get(name).is_some_and(|member| {
+                        member.is_null() || needs_normalization(member, property, root)
+                    })
+                })
+        }
+        (Form::Discriminator { tag, mapping }, Value::Object(members)) => {
+            let selected = members.get(tag).and_then(Value::as_str);
+            mapping
+                .iter()
+                .find(|(name, _)| Some(name.as_str()) == selected)
+                .is_some_and(|(_, variant)| needs_normalization(value, variant, root))
+        }
+        _ => false,
+    }
+}
+
+/// Reports whether a timestamp is already written as [`normalize_timestamp`] writes it:
+/// `YYYY-MM-DDTHH:MM:SSZ`, without a leap second, which parsing would move.
+fn is_normal_timestamp(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let digit_positions = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+    bytes.len() == 20
+        && digit_positions
+            .iter()
+            .all(|&index| bytes[index].is_ascii_digit())
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes[10] == b'T'
+        && bytes[13] == b':'
+        && bytes[16] == b':'
+        && bytes[19] == b'Z'
+        && &bytes[17..19] != b"60"
+}
+
+fn has_integral_float(value: &Value) -> bool {
+    match value {
+        Value::Number(_) => integral(value).is_some(),
+        Value::Array(items) => items.iter().any(has_integral_float),
+        Value::Object(members) => members.values().any(has_integral_float),
+        _ => false,
+    }
+}
+
+fn is_sorted_canonically(items: &[Value]) -> bool {
+    let keys: Vec<String> = items.iter().map(canonical_json).collect();
+    keys.windows(2).all(|pair| pair[0] <= pair[1])
+}
+
 /// Returns the paths of timestamps with fractional seconds in a record. Vanta keeps whole
 /// seconds, so the plan compares whole seconds and warns about the digits that are lost.
 pub fn fractional_timestamps(value: &Value, schema: &Schema, root: &Schema) -> Vec<Vec<String>> {
@@ -375,6 +460,33 @@ mod tests {
             fractional_timestamps(&value, &schema, &schema),
             vec![vec!["history".to_string(), "1".to_string()]]
         );
+    }
+
+    #[test]
+    fn normal_values_need_no_copy() {
+        let schema = schema(json!({
+            "properties": {
+                "at": { "type": "timestamp" },
+                "n": { "type": "int32" },
+                "set": { "elements": { "type": "string" }, "metadata": { "unordered": true } }
+            },
+            "optionalProperties": { "note": { "type": "string" } }
+        }));
+        let normal = json!({ "at": "2026-05-05T00:00:00Z", "n": 3, "set": ["a", "b"] });
+        assert!(!needs_normalization(&normal, &schema, &schema));
+        let variants = [
+            json!({ "at": "2026-05-05T00:00:00.5Z", "n": 3, "set": ["a", "b"] }),
+            json!({ "at": "2026-05-05T02:00:00+02:00", "n": 3, "set": ["a", "b"] }),
+            json!({ "at": "2026-05-05T00:00:00Z", "n": 3.0, "set": ["a", "b"] }),
+            json!({ "at": "2026-05-05T00:00:00Z", "n": 3, "set": ["b", "a"] }),
+            json!({ "at": "2026-05-05T00:00:00Z", "n": 3, "set": ["a", "b"], "note": null }),
+        ];
+        for variant in variants {
+            assert!(needs_normalization(&variant, &schema, &schema), "{variant}");
+            let mut copy = variant.clone();
+            normalize(&mut copy, &schema, &schema);
+            assert_ne!(copy, variant, "normalize changes {variant}");
+        }
     }
 
     #[test]

@@ -147,7 +147,11 @@ fn empty_inventory_folder_plans_no_deletion() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("no vanta-gitops documents found"));
-    assert_eq!(fixture.sandbox.requests().len(), 0, "an empty inventory reads nothing");
+    assert_eq!(
+        fixture.sandbox.requests().len(),
+        0,
+        "an empty inventory reads nothing"
+    );
     assert_eq!(fixture.sandbox.count("PUT"), 0);
     assert_eq!(live(&fixture, SERVERS_ID).len(), 8);
 }
