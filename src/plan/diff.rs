@@ -87,10 +87,11 @@ pub fn build(input: &PlanInput<'_>) -> Plan {
 
 /// Computes the digest of a plan: SHA-256 over its canonical JSON with the digest left empty.
 pub fn plan_digest(plan: &Plan) -> String {
-    let mut copy = plan.clone();
-    copy.plan_digest = String::new();
-    copy.inventory = None;
-    let value = serde_json::to_value(&copy).unwrap_or(Value::Null);
+    let mut value = serde_json::to_value(plan).unwrap_or(Value::Null);
+    if let Value::Object(members) = &mut value {
+        members.insert("plan_digest".to_string(), Value::String(String::new()));
+        members.shift_remove("inventory");
+    }
     sha256(canonical_json(&value).as_bytes())
 }
 
