@@ -513,7 +513,14 @@ impl Loader {
         if had_errors {
             return None;
         }
-        let value = record.to_json();
+        let mut value = record.to_json();
+        // `1e3` or `4096.0` in an integer field is valid JTD, but is sent as the integer it
+        // stands for, so Vanta never sees a float where it expects an int32.
+        crate::plan::normalize::integers_for_sending(
+            &mut value,
+            &resource.schema,
+            &resource.schema,
+        );
         let errors = rules::check(resource.base_type, &value);
         let warnings = rules::check_external_url(&value);
         let blocked = !errors.is_empty();

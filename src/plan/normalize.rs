@@ -86,6 +86,72 @@ pub fn normalize(value: &mut Value, schema: &Schema, root: &Schema) {
     }
 }
 
+/// Rewrites integral numbers in integer-typed fields as JSON integers, and changes nothing
+/// else, so a record keeps its timestamps and array order as written when it is sent.
+pub fn integers_for_sending(value: &mut Value, schema: &Schema, root: &Schema) {
+    let Some(schema) = resolve(schema, root) else {
+        return;
+    };
+    match (&schema.form, value) {
+        (Form::Type(kind), value @ Value::Number(_)) if kind.integer_range().is_some() => {
+            if let Some(integer) = integral(value) {
+                *value = integer;
+            }
+        }
+        (Form::Elements(element), Value::Array(items)) => {
+            for item in items.iter_mut() {
+                integers_for_sending(item, element, root);
+            }
+        }
+        (Form::Values(inner), Value::Object(members)) => {
+            for member in members.values_mut() {
+                integers_for_sending(member, inner, root);
+            }
+        }
+        (
+            Form::Properties {
+                required, optional, ..
+            },
+            Value::Object(members),
+        ) => {
+            for (name, property) in required.iter().chain(optional) {
+                if let Some(member) = members.get_mut(name) {
+                    integers_for_sending(member, property, root);
+                }
+            }
+        }
+        (Form::Discriminator { tag, mapping }, Value::Object(members)) => {
+            let selected = members.get(tag).and_then(Value::as_str).map(str::to_string);
+            if let Some((_, variant)) = mapping
+                .iter()
+                .find(|(name, _)| Some(name) == selected.as_ref())
+            {
+                for (name, property) in variant_properties(variant) {
+                    if let Some(member) = members.get_mut(name) {
+                        integers_for_sending(member, property, root);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Returns the properties of a discriminator mapping's schema, which is always of the
+/// properties form.
+fn variant_properties(variant: &Schema) -> Vec<(&String, &Schema)> {
+    match &variant.form {
+        Form::Properties {
+            required, optional, ..
+        } => required
+            .iter()
+            .chain(optional)
+            .map(|(name, schema)| (name, schema))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Reports whether [`normalize`] would change a value, without copying it. Most records are
 /// already in normal form, so the plan copies only those that are not.
 pub fn needs_normalization(value: &Value, schema: &Schema, root: &Schema) -> bool {
@@ -487,6 +553,23 @@ mod tests {
             normalize(&mut copy, &schema, &schema);
             assert_ne!(copy, variant, "normalize changes {variant}");
         }
+    }
+
+    #[test]
+    fn integers_are_sent_as_integers() {
+        let schema = schema(json!({
+            "properties": {
+                "memory": { "type": "int32" },
+                "score": { "type": "float64" },
+                "at": { "type": "timestamp" }
+            }
+        }));
+        let mut value =
+            json!({ "memory": 4.096e3, "score": 7.0, "at": "2026-05-05T02:00:00+02:00" });
+        integers_for_sending(&mut value, &schema, &schema);
+        assert_eq!(value["memory"].to_string(), "4096");
+        assert_eq!(value["score"].to_string(), "7.0");
+        assert_eq!(value["at"], json!("2026-05-05T02:00:00+02:00"));
     }
 
     #[test]
