@@ -242,8 +242,10 @@ impl Loader {
         }
         self.inventory.resources.sort_by(|a, b| a.name.cmp(&b.name));
         let mut seen_ids: HashMap<(usize, String), Span> = HashMap::new();
-        for node in &records_documents {
-            self.load_records(node, &mut seen_ids);
+        // Each tree is dropped as soon as its records are converted, so a large inventory never
+        // holds every tree and every converted record at once.
+        for node in records_documents {
+            self.load_records(&node, &mut seen_ids);
         }
         for resource in &mut self.inventory.resources {
             resource
