@@ -372,8 +372,11 @@ pub fn to_json<'a>(diagnostic: &'a Diagnostic, sources: &SourceMap) -> JsonDiagn
 pub const GITHUB_ANNOTATIONS_PER_SEVERITY: usize = 10;
 
 /// Renders diagnostics as GitHub workflow commands (`::error file=...,line=...::message`), at
-/// most ten per severity, followed by one `::notice::` counting the ones left out.
-pub fn render_github(diagnostics: &Diagnostics, sources: &SourceMap) -> String {
+/// most ten per severity, followed by one `::notice::` counting the ones left out. File paths
+/// are `root` joined with each file's path in the inventory, because GitHub places annotations
+/// by their path from the repository root; pass the inventory folder as given on the command
+/// line, which workflows run from the repository root.
+pub fn render_github(diagnostics: &Diagnostics, sources: &SourceMap, root: &Path) -> String {
     let mut output = String::new();
     let mut shown = [0usize; 2];
     let mut left_out = 0usize;
@@ -389,7 +392,7 @@ pub fn render_github(diagnostics: &Diagnostics, sources: &SourceMap) -> String {
         shown[slot] += 1;
         let mut properties = Vec::new();
         if let Some(span) = diagnostic.span {
-            let path = sources.path(span.file).display().to_string();
+            let path = annotation_path(root, sources.path(span.file));
             properties.push(format!("file={}", escape_property(&path)));
             properties.push(format!("line={}", span.line));
             properties.push(format!("col={}", span.column));
@@ -418,6 +421,16 @@ pub fn render_github(diagnostics: &Diagnostics, sources: &SourceMap) -> String {
         let _ = writeln!(output, "::notice::{}", escape_data(&message));
     }
     output
+}
+
+/// Joins the inventory root and a file's path, without `./` components.
+fn annotation_path(root: &Path, file: &Path) -> String {
+    let joined: PathBuf = root
+        .join(file)
+        .components()
+        .filter(|component| !matches!(component, std::path::Component::CurDir))
+        .collect();
+    joined.display().to_string()
 }
 
 /// Escapes the message part of a workflow command.
@@ -475,7 +488,7 @@ mod tests {
             };
             diagnostics.push(Diagnostic::error("bad: 100%\nvalue", Some(span)));
         }
-        let output = render_github(&diagnostics, &sources);
+        let output = render_github(&diagnostics, &sources, Path::new("."));
         assert_eq!(
             output
                 .lines()
@@ -503,7 +516,7 @@ mod tests {
             Diagnostic::error("duplicate key `status`", Some(span))
                 .with_related(related, "first defined here"),
         );
-        let output = render_github(&diagnostics, &sources);
+        let output = render_github(&diagnostics, &sources, Path::new("."));
         assert_eq!(
             output,
             "::error::no documents\n\
@@ -533,6 +546,26 @@ mod tests {
             .map(|item| (item.message.as_str(), item.span.unwrap().line))
             .collect();
         assert_eq!(kept, [("a", 1), ("b", 1), ("a", 2)]);
+    }
+
+    #[test]
+    fn github_paths_start_at_the_inventory_root() {
+        let (sources, file) = sources();
+        let mut diagnostics = Diagnostics::default();
+        let span = Span {
+            file,
+            line: 2,
+            column: 3,
+            len: 1,
+        };
+        diagnostics.push(Diagnostic::error("bad", Some(span)));
+        let nested = render_github(&diagnostics, &sources, Path::new("examples/inventory"));
+        assert!(
+            nested.contains("file=examples/inventory/users/a.yaml,line=2,col=3"),
+            "{nested}"
+        );
+        let current = render_github(&diagnostics, &sources, Path::new("."));
+        assert!(current.contains("file=users/a.yaml,"), "{current}");
     }
 
     #[test]

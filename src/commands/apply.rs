@@ -97,8 +97,8 @@ async fn apply_with(
         return Ok(ExitCode::SUCCESS);
     }
     if args.expect_no_changes {
-        printer.error(
-            "the plan has changes, and `--expect-no-changes` was given; nothing was applied",
+        printer.message(
+            "The plan has changes, and `--expect-no-changes` was given, so nothing was applied.",
         );
         return Ok(ExitCode::from(EXIT_CHANGES));
     }

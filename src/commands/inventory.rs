@@ -40,7 +40,11 @@ pub fn print_diagnostics(
             }
         }
         DiagnosticFormat::Github => {
-            printer.data(&diagnostics::render_github(diagnostics, &inventory.sources));
+            printer.data(&diagnostics::render_github(
+                diagnostics,
+                &inventory.sources,
+                &inventory.root,
+            ));
         }
         DiagnosticFormat::Json => {
             let items: Vec<_> = diagnostics

@@ -28,7 +28,19 @@ pub const EXIT_CHANGES: u8 = 2;
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // clap exits with 2 on a usage error, which here means "changes present", so a typo in a
+    // workflow's arguments would read as a plan with changes. Usage errors exit with 1.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
     // The sandbox server reports its address and each request at info level; other
     // commands keep logs quiet unless asked.
     let serves = matches!(cli.command, Command::Sandbox(_));

@@ -37,6 +37,6 @@ pub async fn run(command: SandboxCommand, printer: Printer) -> anyhow::Result<Ex
     }
     sandbox::serve(config, Some(args.state.clone()), args.listen)
         .await
-        .context("the sandbox stopped with an error")?;
+        .context("could not run the sandbox")?;
     Ok(ExitCode::SUCCESS)
 }

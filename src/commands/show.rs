@@ -21,6 +21,12 @@ pub fn run(args: &ShowArgs, printer: Printer) -> anyhow::Result<ExitCode> {
             args.plan.display()
         )
     })?;
+    if crate::plan::diff::plan_digest(&plan) != plan.plan_digest {
+        printer.warning(&format!(
+            "`{}` was modified after it was made (its digest does not match); what follows may not be what was planned",
+            args.plan.display()
+        ));
+    }
     print_plan(&plan, args.format, args.full, printer);
     Ok(ExitCode::SUCCESS)
 }

@@ -378,7 +378,7 @@ impl Builder<'_> {
             Err(problem) => {
                 let message = format!("ambiguous number `{text}`: {problem}");
                 let help = format!(
-                    "quote it (\"{text}\") to keep it as text, or write it as a plain decimal number"
+                    "if it is a number, write it in plain decimal without leading zeros; if it is text, quote it (\"{text}\")"
                 );
                 self.diagnostics
                     .push(Diagnostic::error(message, Some(span)).with_help(help));

@@ -105,6 +105,17 @@ fn redact_url(text: &str) -> String {
     let _ = url.set_password(None);
     url.set_query(None);
     url.set_fragment(None);
+    // The sandbox listens on a new loopback port on every run; without the port, plans made
+    // against it are byte-identical and keep their digest.
+    let loopback = match url.host() {
+        Some(url::Host::Domain(domain)) => domain == "localhost",
+        Some(url::Host::Ipv4(address)) => address.is_loopback(),
+        Some(url::Host::Ipv6(address)) => address.is_loopback(),
+        None => false,
+    };
+    if loopback {
+        let _ = url.set_port(None);
+    }
     url.to_string().trim_end_matches('/').to_string()
 }
 

@@ -294,8 +294,12 @@ fn inflate_plan(inventory: &TestInventory, characters: usize) -> PathBuf {
     plan["summary"]["add"] = Value::from(changes.len() - destroys);
     plan["resources"][0]["summary"] = plan["summary"].clone();
     plan["resources"][0]["changes"] = Value::from(changes);
+    // The inflated plan gets a digest of its own, as if it had been planned this way, because
+    // publishing rejects plans whose digest does not match.
+    let mut parsed: vanta_gitops::plan::Plan = serde_json::from_value(plan).unwrap();
+    parsed.plan_digest = vanta_gitops::plan::diff::plan_digest(&parsed);
     let big = inventory.path().join("big-plan.json");
-    std::fs::write(&big, serde_json::to_string(&plan).unwrap()).unwrap();
+    std::fs::write(&big, serde_json::to_string(&parsed).unwrap()).unwrap();
     big
 }
 
@@ -857,4 +861,22 @@ fn pre_commit_hook_runs_validate() {
         hook["files"].as_str().unwrap().contains("ya?ml"),
         "matches .yaml and .yml"
     );
+}
+
+#[test]
+fn edited_plan_is_not_published() {
+    let inventory = TestInventory::example();
+    let path = save_plan(&inventory);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("16384", "99999", 1)).unwrap();
+    let standin = GithubStandin::start(TOKEN);
+    let mut command = github_command(&inventory, &standin);
+    command.args(["github", "comment", "--plan"]).arg(&path);
+    let (code, _, stderr) = run(command);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("was modified after it was made"),
+        "{stderr}"
+    );
+    assert!(standin.comments(PULL_REQUEST).is_empty());
 }

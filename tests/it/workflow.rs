@@ -237,3 +237,35 @@ fn sandbox_serve_process_serves_plan_and_apply() {
         "the state file holds the applied records"
     );
 }
+
+#[test]
+fn usage_error_exits_one() {
+    let inventory = TestInventory::example();
+    inventory
+        .command()
+        .args(["plan", ".", "--detaled-exitcode"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--detailed-exitcode"));
+}
+
+#[test]
+fn sandbox_plans_are_byte_identical() {
+    let inventory = TestInventory::example();
+    let run = || {
+        let output = inventory
+            .command()
+            .args(["plan", ".", "--sandbox", "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let first = run();
+    let second = run();
+    assert!(
+        first.contains("\"api_url\": \"http://127.0.0.1\""),
+        "{first}"
+    );
+    assert_eq!(first, second);
+}
