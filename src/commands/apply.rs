@@ -142,7 +142,12 @@ async fn apply_with(
         }
         return Ok(ExitCode::FAILURE);
     }
-    if !confirm(args.auto_approve, printer)? {
+    let target = if connection.is_sandbox() {
+        "the sandbox"
+    } else {
+        "Vanta"
+    };
+    if !confirm(args.auto_approve, target, printer)? {
         printer.error("Apply cancelled.");
         return Ok(ExitCode::FAILURE);
     }
@@ -156,10 +161,9 @@ async fn apply_with(
             continue;
         }
         if failed {
-            results.push(ResourceResult::not_attempted(
-                planned,
-                "an earlier resource failed",
-            ));
+            let result = ResourceResult::not_attempted(planned, "an earlier resource failed");
+            report_result(&result, printer);
+            results.push(result);
             continue;
         }
         let resource = selected
@@ -176,6 +180,7 @@ async fn apply_with(
         )
         .await;
         failed = result.outcome != Outcome::Applied;
+        report_result(&result, printer);
         results.push(result);
     }
     report_results(plan, &results, printer);
@@ -231,7 +236,7 @@ fn apply_order(plan: &Plan) -> Vec<&ResourcePlan> {
     order
 }
 
-fn confirm(auto_approve: bool, printer: Printer) -> anyhow::Result<bool> {
+fn confirm(auto_approve: bool, target: &str, printer: Printer) -> anyhow::Result<bool> {
     if auto_approve {
         return Ok(true);
     }
@@ -240,7 +245,9 @@ fn confirm(auto_approve: bool, printer: Printer) -> anyhow::Result<bool> {
             "apply needs confirmation, but stdin is not a terminal; pass `--auto-approve` to apply without one"
         );
     }
-    printer.message("\nDo you want to perform these actions in Vanta?\n  Only 'yes' will be accepted to approve.\n");
+    printer.message(&format!(
+        "\nDo you want to perform these actions in {target}?\n  Only 'yes' will be accepted to approve.\n"
+    ));
     let mut stderr = std::io::stderr();
     let _ = write!(stderr, "  Enter a value: ");
     let _ = stderr.flush();
@@ -252,6 +259,24 @@ fn confirm(auto_approve: bool, printer: Printer) -> anyhow::Result<bool> {
     Ok(answer.trim() == "yes")
 }
 
+/// Prints one resource's result as soon as it is known.
+fn report_result(result: &ResourceResult, printer: Printer) {
+    match result.outcome {
+        Outcome::Applied => printer.message(&format!("{}: applied", result.name)),
+        Outcome::Failed => printer.error(&format!(
+            "{}: failed: {}",
+            result.name,
+            result.error.as_deref().unwrap_or("unknown error")
+        )),
+        Outcome::NotAttempted => printer.message(&format!(
+            "{}: not attempted: {}",
+            result.name,
+            result.error.as_deref().unwrap_or("")
+        )),
+    }
+}
+
+/// Prints the closing summary of the apply.
 fn report_results(plan: &Plan, results: &[ResourceResult], printer: Printer) {
     let mut added = 0;
     let mut changed = 0;
@@ -263,23 +288,13 @@ fn report_results(plan: &Plan, results: &[ResourceResult], printer: Printer) {
             .find(|resource| resource.name == result.name);
         match result.outcome {
             Outcome::Applied => {
-                printer.message(&format!("{}: applied", result.name));
                 if let Some(planned) = planned {
                     added += planned.summary.add;
                     changed += planned.summary.change;
                     destroyed += planned.summary.destroy;
                 }
             }
-            Outcome::Failed => printer.error(&format!(
-                "{}: failed: {}",
-                result.name,
-                result.error.as_deref().unwrap_or("unknown error")
-            )),
-            Outcome::NotAttempted => printer.message(&format!(
-                "{}: not attempted: {}",
-                result.name,
-                result.error.as_deref().unwrap_or("")
-            )),
+            Outcome::Failed | Outcome::NotAttempted => {}
         }
     }
     let all_applied = results

@@ -23,6 +23,11 @@ pub struct Connection {
 }
 
 impl Connection {
+    /// Reports whether the connection goes to the in-process sandbox.
+    pub fn is_sandbox(&self) -> bool {
+        self.sandbox.is_some()
+    }
+
     /// Stops the sandbox, if one runs.
     pub async fn close(self) {
         if let Some(sandbox) = self.sandbox {
