@@ -523,6 +523,20 @@ impl Loader {
             &resource.schema,
             &resource.schema,
         );
+        for path in crate::plan::normalize::fractional_timestamps(
+            &value,
+            &resource.schema,
+            &resource.schema,
+        ) {
+            let span = record.pointer(&path).map(|found| found.span);
+            let message = format!(
+                "`{}` has fractional seconds, which Vanta drops",
+                path.join(".")
+            );
+            let help = "write whole seconds, as Vanta stores them";
+            self.diagnostics
+                .push(Diagnostic::warning(message, span).with_help(help));
+        }
         let errors = rules::check(resource.base_type, &value);
         let warnings = rules::check_external_url(&value);
         let blocked = !errors.is_empty();

@@ -269,3 +269,24 @@ fn sandbox_plans_are_byte_identical() {
     );
     assert_eq!(first, second);
 }
+
+#[test]
+fn fractional_seconds_warn_with_location() {
+    let inventory = TestInventory::example();
+    inventory.replace(
+        "servers/internal-servers.yaml",
+        "memory: 65536, lastUpdated: \"2026-11-20T14:30:00Z\"",
+        "memory: 65536, lastUpdated: \"2026-11-20T14:30:00.250Z\"",
+    );
+    inventory
+        .command()
+        .args(["validate", "."])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: `customProperties.lastUpdated` has fractional seconds, which Vanta drops",
+        ))
+        .stderr(predicate::str::contains(
+            "--> servers/internal-servers.yaml:16:",
+        ));
+}
