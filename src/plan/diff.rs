@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -143,23 +144,33 @@ pub fn plan_resource(
     warnings: &mut Vec<String>,
 ) -> ResourcePlan {
     let schema = resource.schema;
-    let remote_normal: Vec<(&RemoteRecord, Cow<'_, Value>)> = resource
-        .remote
-        .iter()
-        .map(|record| (record, normalized(&record.value, schema)))
-        .collect();
+    // The two sides are normalised and digested on separate cores; each step only reads
+    // shared data.
+    let ((remote_normal, remote_digest), (desired_normal, desired_digest)) = rayon::join(
+        || {
+            let normal: Vec<(&RemoteRecord, Cow<'_, Value>)> = resource
+                .remote
+                .par_iter()
+                .map(|record| (record, normalized(&record.value, schema)))
+                .collect();
+            let digest = remote_set_digest(&normal);
+            (normal, digest)
+        },
+        || {
+            let normal: Vec<(&DesiredRecord, Cow<'_, Value>)> = resource
+                .desired
+                .par_iter()
+                .map(|record| (record, normalized(&record.value, schema)))
+                .collect();
+            let digest = desired_set_digest(&normal);
+            (normal, digest)
+        },
+    );
     let remote_live = resource
         .remote
         .iter()
         .filter(|record| !record.deleted)
         .count();
-    let remote_digest = remote_set_digest(&remote_normal);
-    let desired_normal: Vec<(&DesiredRecord, Cow<'_, Value>)> = resource
-        .desired
-        .iter()
-        .map(|record| (record, normalized(&record.value, schema)))
-        .collect();
-    let desired_digest = desired_set_digest(&desired_normal);
 
     let mut plan = ResourcePlan {
         name: resource.name.to_string(),
@@ -569,29 +580,23 @@ fn email_case_warnings(resource: &ResourceInput<'_>, warnings: &mut Vec<String>)
             format!("`{address}`")
         }
     };
-    let email = |value: &Value| {
-        value
-            .get("email")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-    };
-    let mut seen: HashMap<String, (String, String)> = HashMap::new();
+    let mut seen: HashMap<Cow<'_, str>, (&str, &str)> =
+        HashMap::with_capacity(resource.desired.len());
     for record in resource.desired {
-        let Some(address) = email(&record.value) else {
+        let Some(address) = email_of(&record.value) else {
             continue;
         };
-        let key = address.to_lowercase();
-        match seen.get(&key) {
+        match seen.get(&folded(address)) {
             Some((other_id, other)) if *other != address => warnings.push(format!(
                 "{}: emails {} ({other_id}) and {} ({}) differ only in case",
                 resource.name,
                 shown(other),
-                shown(&address),
+                shown(address),
                 record.unique_id
             )),
             Some(_) => {}
             None => {
-                seen.insert(key, (record.unique_id.clone(), address));
+                seen.insert(folded(address), (record.unique_id.as_str(), address));
             }
         }
     }
@@ -602,22 +607,36 @@ fn email_case_warnings(resource: &ResourceInput<'_>, warnings: &mut Vec<String>)
         .collect();
     for record in resource.desired {
         let (Some(desired), Some(current)) = (
-            email(&record.value),
+            email_of(&record.value),
             remote
                 .get(record.unique_id.as_str())
-                .and_then(|value| email(value)),
+                .and_then(|value| email_of(value)),
         ) else {
             continue;
         };
-        if desired != current && desired.to_lowercase() == current.to_lowercase() {
+        if desired != current && folded(desired) == folded(current) {
             warnings.push(format!(
                 "{}[{}]: email {} differs from Vanta's {} only in case; the plan changes it",
                 resource.name,
                 record.unique_id,
-                shown(&desired),
-                shown(&current)
+                shown(desired),
+                shown(current)
             ));
         }
+    }
+}
+
+fn email_of(value: &Value) -> Option<&str> {
+    value.get("email").and_then(Value::as_str)
+}
+
+/// Returns an address in lowercase. It borrows the address when it is lowercase already,
+/// which most are, so a large resource does not allocate a key per record.
+fn folded(address: &str) -> Cow<'_, str> {
+    if address.chars().any(char::is_uppercase) {
+        Cow::Owned(address.to_lowercase())
+    } else {
+        Cow::Borrowed(address)
     }
 }
 
