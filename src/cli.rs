@@ -190,7 +190,7 @@ pub struct SchemaArgs {
 
     /// The folder to write the schemas to: `inventory.schema.json` for every document kind,
     /// and `<resource>.records.schema.json` for the Records files of each resource.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "OUT_DIR")]
     pub out: PathBuf,
 }
 

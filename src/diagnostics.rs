@@ -224,6 +224,9 @@ impl Diagnostics {
 /// Renders one diagnostic like rustc: the message, `--> file:line:column`, the source line and
 /// a caret under the value, then related places and the hint.
 pub fn render_text(diagnostic: &Diagnostic, sources: &SourceMap, color: bool) -> String {
+    if diagnostic.span.is_none() && diagnostic.related.is_empty() {
+        return render_without_source(diagnostic, color);
+    }
     let level = match diagnostic.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
@@ -249,6 +252,25 @@ pub fn render_text(diagnostic: &Diagnostic, sources: &SourceMap, color: bool) ->
         Renderer::plain()
     };
     renderer.render(&[group])
+}
+
+/// Renders a diagnostic that points at no file: the message and the hint, without the empty
+/// source gutter a snippet renderer would draw.
+fn render_without_source(diagnostic: &Diagnostic, color: bool) -> String {
+    let (name, style) = match diagnostic.severity {
+        Severity::Error => ("error", anstyle::AnsiColor::Red.on_default().bold()),
+        Severity::Warning => ("warning", anstyle::AnsiColor::Yellow.on_default().bold()),
+    };
+    let (start, end) = if color {
+        (style.render().to_string(), style.render_reset().to_string())
+    } else {
+        (String::new(), String::new())
+    };
+    let mut text = format!("{start}{name}{end}: {}", diagnostic.message);
+    if let Some(help) = &diagnostic.help {
+        text.push_str(&format!("\n  = help: {help}"));
+    }
+    text
 }
 
 fn snippet<'a>(
@@ -566,6 +588,14 @@ mod tests {
         );
         let current = render_github(&diagnostics, &sources, Path::new("."));
         assert!(current.contains("file=users/a.yaml,"), "{current}");
+    }
+
+    #[test]
+    fn text_without_span_has_no_gutter() {
+        let (sources, _) = sources();
+        let diagnostic = Diagnostic::error("no documents", None).with_help("check the path");
+        let text = render_text(&diagnostic, &sources, false);
+        assert_eq!(text, "error: no documents\n  = help: check the path");
     }
 
     #[test]

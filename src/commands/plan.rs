@@ -56,6 +56,11 @@ pub async fn run(args: &PlanArgs, printer: Printer) -> anyhow::Result<ExitCode> 
 /// Prints a plan to stdout in a format. Colours follow the printer, which turns them off
 /// unless stdout is a terminal, and with `NO_COLOR` or `--no-color`.
 pub fn print_plan(plan: &Plan, format: PlanFormat, full: bool, printer: Printer) {
+    if full && format != PlanFormat::Text {
+        printer.warning(
+            "`--full` changes only the text format; the JSON plan always lists the unchanged fields of changed records",
+        );
+    }
     let text = match format {
         PlanFormat::Text => {
             let options = TextOptions {
