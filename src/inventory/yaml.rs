@@ -209,6 +209,7 @@ pub struct Document {
 pub fn parse(text: &str, file: FileId, diagnostics: &mut Diagnostics) -> Vec<Document> {
     let mut builder = Builder {
         file,
+        text,
         diagnostics,
         documents: Vec::new(),
         stack: Vec::new(),
@@ -258,6 +259,7 @@ enum Open {
 
 struct Builder<'a> {
     file: FileId,
+    text: &'a str,
     diagnostics: &'a mut Diagnostics,
     documents: Vec<Document>,
     stack: Vec<Open>,
@@ -292,7 +294,7 @@ impl Builder<'_> {
             Event::Scalar(text, style, anchor, tag) => {
                 let span = self.span(&marker, scalar_width(&text, style));
                 if anchor != 0 {
-                    self.anchor_warning(span);
+                    self.anchor_warning(&marker, span);
                 }
                 let value = self.scalar_value(text, style, tag.as_ref(), span);
                 self.add(Node { value, span })?;
@@ -301,7 +303,7 @@ impl Builder<'_> {
                 let is_sequence = matches!(event, Event::SequenceStart(..));
                 let span = self.span(&marker, 1);
                 if anchor != 0 {
-                    self.anchor_warning(span);
+                    self.anchor_warning(&marker, span);
                 }
                 if let Some(tag) = tag {
                     self.unsupported_tag(&format!("{}{}", tag.handle, tag.suffix), span);
@@ -344,10 +346,56 @@ impl Builder<'_> {
         Ok(())
     }
 
-    fn anchor_warning(&mut self, span: Span) {
+    fn anchor_warning(&mut self, marker: &Marker, value_span: Span) {
+        let span = self.anchor_span(marker).unwrap_or(value_span);
         let diagnostic = Diagnostic::error("YAML anchors are not supported", Some(span))
             .with_help("remove the `&name` anchor and write each value out in full");
         self.diagnostics.push(diagnostic);
+    }
+
+    /// Finds the `&name` token written before the value at `marker`. The parser reports only
+    /// where the value starts, which for a block mapping is its first key on the next line.
+    fn anchor_span(&self, marker: &Marker) -> Option<Span> {
+        let byte = self
+            .text
+            .char_indices()
+            .nth(marker.index())
+            .map_or(self.text.len(), |(byte, _)| byte);
+        let before = &self.text[..byte];
+        // The anchor is on the value's line, or on the line above for a block collection.
+        let mut region_start = before.rfind('\n').unwrap_or(0);
+        region_start = before[..region_start]
+            .rfind('\n')
+            .map_or(0, |index| index + 1);
+        let region = &before[region_start..];
+        let offset = region
+            .match_indices('&')
+            .map(|(index, _)| index)
+            .filter(|&index| {
+                region[..index]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| c.is_whitespace() || matches!(c, ':' | '[' | '{' | ',' | '-'))
+            })
+            .last()?;
+        let anchor_start = region_start + offset;
+        let token_length = self.text[anchor_start..]
+            .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}'))
+            .unwrap_or(self.text.len() - anchor_start);
+        let line_start = before[..anchor_start]
+            .rfind('\n')
+            .map_or(0, |index| index + 1);
+        let line = before[..anchor_start].matches('\n').count() + 1;
+        let column = before[line_start..anchor_start].chars().count() + 1;
+        let length = self.text[anchor_start..anchor_start + token_length]
+            .chars()
+            .count();
+        Some(Span {
+            file: self.file,
+            line: u32::try_from(line).ok()?,
+            column: u32::try_from(column).ok()?,
+            len: u32::try_from(length).ok()?,
+        })
     }
 
     fn unsupported_tag(&mut self, tag: &str, span: Span) {
@@ -632,6 +680,21 @@ mod tests {
             messages.contains(&"YAML aliases are not supported"),
             "{messages:?}"
         );
+    }
+
+    #[test]
+    fn anchor_error_points_at_the_anchor() {
+        let (_, diagnostics) = load("defaults: &d\n  status: ACTIVE\nmemory: &m 65536\n");
+        let spans: Vec<(u32, u32, u32)> = diagnostics
+            .items()
+            .iter()
+            .filter(|item| item.message == "YAML anchors are not supported")
+            .map(|item| {
+                let span = item.span.unwrap();
+                (span.line, span.column, span.len)
+            })
+            .collect();
+        assert_eq!(spans, [(1, 11, 2), (3, 9, 2)]);
     }
 
     #[test]

@@ -310,7 +310,7 @@ fn cases() -> Vec<Case> {
                 .map(|depth| format!("{}-\n", "  ".repeat(depth)))
                 .collect::<String>(),
         ),
-        Case::new("anchor", "YAML anchors are not supported", "servers.yaml:9:16")
+        Case::new("anchor", "YAML anchors are not supported", "servers.yaml:9:13")
             .edited("servers.yaml", SERVER, &[("name: s-1", "name: &n s-1")]),
         Case::new("merge key", "YAML merge keys (`<<`) are not supported", "servers.yaml:9:7")
             .edited("servers.yaml", SERVER, &[("name: s-1", "<<: {}\n      name: s-1")]),
