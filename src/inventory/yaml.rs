@@ -369,15 +369,14 @@ impl Builder<'_> {
             .map_or(0, |index| index + 1);
         let region = &before[region_start..];
         let offset = region
-            .match_indices('&')
+            .rmatch_indices('&')
             .map(|(index, _)| index)
-            .filter(|&index| {
+            .find(|&index| {
                 region[..index]
                     .chars()
                     .next_back()
                     .is_none_or(|c| c.is_whitespace() || matches!(c, ':' | '[' | '{' | ',' | '-'))
-            })
-            .last()?;
+            })?;
         let anchor_start = region_start + offset;
         let token_length = self.text[anchor_start..]
             .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}'))
