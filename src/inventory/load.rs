@@ -457,13 +457,33 @@ impl Loader {
             }
         };
         self.inventory.resources[index].managed = true;
-        for record in records {
-            let merged = merge_defaults(defaults, record);
-            let record = merged.as_ref().unwrap_or(record);
-            if let Some(desired) = self.check_record(index, record) {
+        // Records are validated and converted on all cores; their diagnostics and the
+        // duplicate check are then applied in file order, so output does not depend on timing.
+        let resource = &self.inventory.resources[index];
+        let yaml_error_spans = &self.yaml_error_spans;
+        let checked: Vec<CheckedRecord> = records
+            .par_iter()
+            .map(|record| {
+                let merged = merge_defaults(defaults, record);
+                let record = merged.as_ref().unwrap_or(record);
+                let mut diagnostics = Vec::new();
+                let desired = check_record(resource, record, yaml_error_spans, &mut diagnostics);
+                CheckedRecord {
+                    desired,
+                    diagnostics,
+                    unique_span: record.pointer(&["uniqueId"]).map(|found| found.span),
+                    record_span: record.span,
+                }
+            })
+            .collect();
+        for checked in checked {
+            for diagnostic in checked.diagnostics {
+                self.diagnostics.push(diagnostic);
+            }
+            if let Some(desired) = checked.desired {
                 let key = (index, desired.unique_id.clone());
                 if let Some(first) = seen_ids.get(&key) {
-                    let unique_span = record.pointer(&["uniqueId"]).map(|found| found.span);
+                    let unique_span = checked.unique_span;
                     let diagnostic = Diagnostic::error(
                         format!(
                             "duplicate uniqueId `{}` in resource `{}`",
@@ -475,95 +495,11 @@ impl Loader {
                     self.diagnostics.push(diagnostic);
                     continue;
                 }
-                let unique_span = record
-                    .pointer(&["uniqueId"])
-                    .map(|found| found.span)
-                    .unwrap_or(record.span);
+                let unique_span = checked.unique_span.unwrap_or(checked.record_span);
                 seen_ids.insert(key, unique_span);
                 self.inventory.resources[index].records.push(desired);
             }
         }
-    }
-
-    /// Validates one record and converts it. Returns `None` when the record has errors.
-    fn check_record(&mut self, index: usize, record: &Node) -> Option<DesiredRecord> {
-        let resource = &self.inventory.resources[index];
-        let options = jtd::ValidationOptions {
-            max_depth: Some(MAX_REF_DEPTH),
-            max_errors: None,
-        };
-        let errors = match jtd::validate(&resource.schema, record, &options) {
-            Ok(errors) => errors,
-            Err(_) => {
-                let message = "the record's schema nests `ref`s too deeply to validate";
-                self.diagnostics
-                    .push(Diagnostic::error(message, Some(record.span)));
-                return None;
-            }
-        };
-        let had_errors = !errors.is_empty();
-        for error in &errors {
-            let diagnostic =
-                crate::inventory::messages::jtd_diagnostic(record, &resource.schema, error);
-            let repeats_yaml_error = diagnostic
-                .span
-                .is_some_and(|span| self.yaml_error_spans.contains(&span));
-            if !repeats_yaml_error {
-                self.diagnostics.push(diagnostic);
-            }
-        }
-        if had_errors {
-            return None;
-        }
-        let mut value = record.to_json();
-        // `1e3` or `4096.0` in an integer field is valid JTD, but is sent as the integer it
-        // stands for, so Vanta never sees a float where it expects an int32.
-        crate::plan::normalize::integers_for_sending(
-            &mut value,
-            &resource.schema,
-            &resource.schema,
-        );
-        for path in crate::plan::normalize::fractional_timestamps(
-            &value,
-            &resource.schema,
-            &resource.schema,
-        ) {
-            let span = record.pointer(&path).map(|found| found.span);
-            let message = format!(
-                "`{}` has fractional seconds, which Vanta drops",
-                path.join(".")
-            );
-            let help = "write whole seconds, as Vanta stores them";
-            self.diagnostics
-                .push(Diagnostic::warning(message, span).with_help(help));
-        }
-        let errors = rules::check(resource.base_type, &value);
-        let warnings = rules::check_external_url(&value);
-        let blocked = !errors.is_empty();
-        for (violation, is_error) in errors
-            .into_iter()
-            .map(|v| (v, true))
-            .chain(warnings.into_iter().map(|v| (v, false)))
-        {
-            let span = record
-                .pointer(&violation.instance_path)
-                .map(|found| found.span)
-                .or(Some(record.span));
-            self.diagnostics.push(if is_error {
-                Diagnostic::error(violation.message, span)
-            } else {
-                Diagnostic::warning(violation.message, span)
-            });
-        }
-        if blocked {
-            return None;
-        }
-        let unique_id = value.get("uniqueId")?.as_str()?.to_string();
-        Some(DesiredRecord {
-            unique_id,
-            value,
-            span: record.span,
-        })
     }
 
     fn load_custom_test(&mut self, node: &Node) {
@@ -778,4 +714,90 @@ fn merge_entries(defaults: &[Entry], entries: &[Entry]) -> Vec<Entry> {
         }
     }
     merged
+}
+
+/// One record after checking, with what the sequential merge needs.
+struct CheckedRecord {
+    desired: Option<DesiredRecord>,
+    diagnostics: Vec<Diagnostic>,
+    unique_span: Option<Span>,
+    record_span: Span,
+}
+
+/// Validates one record and converts it, adding its problems to `diagnostics`. Returns `None`
+/// when the record has errors. It reads only shared data, so records are checked in parallel.
+fn check_record(
+    resource: &ResourceDef,
+    record: &Node,
+    yaml_error_spans: &HashSet<Span>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<DesiredRecord> {
+    let options = jtd::ValidationOptions {
+        max_depth: Some(MAX_REF_DEPTH),
+        max_errors: None,
+    };
+    let errors = match jtd::validate(&resource.schema, record, &options) {
+        Ok(errors) => errors,
+        Err(_) => {
+            let message = "the record's schema nests `ref`s too deeply to validate";
+            diagnostics.push(Diagnostic::error(message, Some(record.span)));
+            return None;
+        }
+    };
+    let had_errors = !errors.is_empty();
+    for error in &errors {
+        let diagnostic =
+            crate::inventory::messages::jtd_diagnostic(record, &resource.schema, error);
+        let repeats_yaml_error = diagnostic
+            .span
+            .is_some_and(|span| yaml_error_spans.contains(&span));
+        if !repeats_yaml_error {
+            diagnostics.push(diagnostic);
+        }
+    }
+    if had_errors {
+        return None;
+    }
+    let mut value = record.to_json();
+    // `1e3` or `4096.0` in an integer field is valid JTD, but is sent as the integer it
+    // stands for, so Vanta never sees a float where it expects an int32.
+    crate::plan::normalize::integers_for_sending(&mut value, &resource.schema, &resource.schema);
+    for path in
+        crate::plan::normalize::fractional_timestamps(&value, &resource.schema, &resource.schema)
+    {
+        let span = record.pointer(&path).map(|found| found.span);
+        let message = format!(
+            "`{}` has fractional seconds, which Vanta drops",
+            path.join(".")
+        );
+        let help = "write whole seconds, as Vanta stores them";
+        diagnostics.push(Diagnostic::warning(message, span).with_help(help));
+    }
+    let errors = rules::check(resource.base_type, &value);
+    let warnings = rules::check_external_url(&value);
+    let blocked = !errors.is_empty();
+    for (violation, is_error) in errors
+        .into_iter()
+        .map(|v| (v, true))
+        .chain(warnings.into_iter().map(|v| (v, false)))
+    {
+        let span = record
+            .pointer(&violation.instance_path)
+            .map(|found| found.span)
+            .or(Some(record.span));
+        diagnostics.push(if is_error {
+            Diagnostic::error(violation.message, span)
+        } else {
+            Diagnostic::warning(violation.message, span)
+        });
+    }
+    if blocked {
+        return None;
+    }
+    let unique_id = value.get("uniqueId")?.as_str()?.to_string();
+    Some(DesiredRecord {
+        unique_id,
+        value,
+        span: record.span,
+    })
 }
