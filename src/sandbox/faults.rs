@@ -48,10 +48,14 @@ pub struct FaultRule {
 pub enum FaultAction {
     /// Returns this response instead of handling the request. A JSON `body` is sent as JSON, a
     /// string as text. `retryAfterSeconds` adds a `Retry-After` header, as a number of seconds
-    /// or, with `retryAfterHttpDate`, as the HTTP date that many seconds from now.
+    /// or, with `retryAfterHttpDate`, as the HTTP date that many seconds from now. With
+    /// `afterHandling`, the request is handled first (a PUT is stored) and only its response is
+    /// replaced, like a gateway that times out after the server did the work.
     #[serde(rename_all = "camelCase")]
     Respond {
         status: u16,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        after_handling: bool,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         body: Option<Value>,
         #[serde(default)]
@@ -242,6 +246,7 @@ fn wildcard_match(pattern: &str, text: &str) -> bool {
 pub fn fault_response(action: &FaultAction) -> Response {
     let FaultAction::Respond {
         status,
+        after_handling: _,
         body,
         headers,
         retry_after_seconds,

@@ -229,6 +229,15 @@ async fn observe(State(shared): State<Arc<Shared>>, request: Request, next: Next
             // The connection task drops this future when it closes the connection.
             return std::future::pending().await;
         }
+        Some(
+            respond @ FaultAction::Respond {
+                after_handling: true,
+                ..
+            },
+        ) => {
+            let _handled = handle(request, next).await;
+            faults::fault_response(respond)
+        }
         Some(respond @ FaultAction::Respond { .. }) => faults::fault_response(respond),
         Some(FaultAction::RevokeToken) => {
             if let Some(token) = auth::bearer_token(request.headers()) {

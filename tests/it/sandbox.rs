@@ -1289,6 +1289,33 @@ async fn fault_responds_on_nth_matching_request() {
 }
 
 #[tokio::test]
+async fn fault_after_handling_stores_the_put() {
+    let harness = Harness::start(config()).await;
+    let token = harness.token().await;
+    harness
+        .add_fault(json!({
+            "method": "PUT",
+            "action": {
+                "kind": "respond",
+                "status": 504,
+                "body": { "error": "gateway timeout" },
+                "afterHandling": true,
+            },
+        }))
+        .await;
+    let response = harness
+        .put_records(&token, "secret", SECRETS, &[secret("s1")])
+        .await;
+    assert_eq!(response.status(), StatusCode::GATEWAY_TIMEOUT);
+    let records = harness.records(&token, "secret", SECRETS).await;
+    assert_eq!(
+        unique_ids(&records),
+        ["s1"],
+        "the PUT was stored before the 504"
+    );
+}
+
+#[tokio::test]
 async fn fault_retry_after_as_http_date() {
     let harness = Harness::start(config()).await;
     let token = harness.token().await;
