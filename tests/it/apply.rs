@@ -5,7 +5,7 @@ use predicates::prelude::*;
 use serde_json::{Value, json};
 
 use crate::faults::{Fixture, fast_example};
-use crate::support::{TimeoutGateway, sandbox_with};
+use crate::support::sandbox_with;
 
 const SERVERS_ID: &str = "6650f5a0c1d2e3f4a5b6c7d8";
 const USERS_ID: &str = "6650f5a0c1d2e3f4a5b6c701";
@@ -466,12 +466,20 @@ fn partial_failure_converges_on_rerun() {
 
 #[test]
 fn put_stored_before_gateway_timeout_converges() {
-    // Every PUT of internal-servers reaches the sandbox and is stored, but the gateway in
-    // front of it answers 504, so the client sees five failed attempts.
+    // Every PUT of internal-servers is stored, but the sandbox then answers 504 as a gateway
+    // that timed out would, so the client sees five failed attempts.
     let fixture = Fixture::new();
-    let gateway = TimeoutGateway::start(&fixture.sandbox.url, "/v1/resources/custom_resource");
+    fixture.sandbox.add_faults(serde_json::json!({
+        "method": "PUT",
+        "path": "/v1/resources/custom_resource",
+        "action": {
+            "kind": "respond",
+            "status": 504,
+            "body": "Gateway Timeout",
+            "afterHandling": true,
+        },
+    }));
     let mut command = fixture.command();
-    gateway.configure(&mut command);
     command
         .args(["apply", ".", "--auto-approve"])
         .assert()
@@ -483,15 +491,16 @@ fn put_stored_before_gateway_timeout_converges() {
         .stderr(predicate::str::contains(
             "okta-users: not attempted: an earlier resource failed",
         ));
-    let stored = fixture
+    let attempts = fixture
         .sandbox
         .journal()
         .into_iter()
-        .filter(|entry| entry["method"] == "PUT" && entry["status"] == 200)
+        .filter(|entry| entry["method"] == "PUT" && entry["status"] == 504)
         .count();
-    assert_eq!(stored, 5, "the sandbox stored every attempt");
+    assert_eq!(attempts, 5, "every attempt was answered with 504");
+    fixture.sandbox.clear_faults();
 
-    // Straight to the sandbox, the next plan shows no change for internal-servers.
+    // Without the fault, the next plan shows no change for internal-servers: it was stored.
     fixture
         .plan()
         .code(2)
