@@ -16,13 +16,17 @@ pub struct RequestEntry {
     pub path: String,
     /// The query string, such as `resourceId=abc`, or none.
     pub query: Option<String>,
-    /// The response status, or none when a fault dropped the connection.
+    /// The response status, or none when a fault dropped the connection or the client gave up.
     pub status: Option<u16>,
     /// The time the request arrived (RFC 3339, UTC).
     pub time: String,
     pub duration_ms: u64,
     /// The kind of fault injected into this request, if any.
     pub fault: Option<String>,
+    /// Whether the client closed the connection before the response was ready, as a client
+    /// that timed out does.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub abandoned: bool,
 }
 
 /// The served requests, oldest first.

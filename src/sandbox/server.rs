@@ -204,24 +204,27 @@ async fn observe(State(shared): State<Arc<Shared>>, request: Request, next: Next
         Some(action) => action.name(),
         None => "delay",
     });
+    let pending = PendingEntry {
+        shared: shared.clone(),
+        started,
+        entry: Some(RequestEntry {
+            method: method.to_string(),
+            path: path.clone(),
+            query,
+            status: None,
+            time,
+            duration_ms: 0,
+            fault: fault_name.map(str::to_owned),
+            abandoned: false,
+        }),
+    };
     if let Some(delay) = fired.and_then(|fired| fired.delay) {
         tokio::time::sleep(delay).await;
     }
 
-    let mut entry = RequestEntry {
-        method: method.to_string(),
-        path: path.clone(),
-        query,
-        status: None,
-        time,
-        duration_ms: 0,
-        fault: fault_name.map(str::to_owned),
-    };
-
     let response = match &action {
         Some(FaultAction::Drop) => {
-            entry.duration_ms = elapsed_ms(started);
-            lock(&shared.journal).push(entry);
+            pending.finish(None);
             log_request(&method, &path, None, started);
             if let Some(connection) = request.extensions().get::<Connection>() {
                 connection.close();
@@ -252,11 +255,40 @@ async fn observe(State(shared): State<Arc<Shared>>, request: Request, next: Next
         None => handle(request, next).await,
     };
 
-    entry.status = Some(response.status().as_u16());
-    entry.duration_ms = elapsed_ms(started);
-    lock(&shared.journal).push(entry);
+    pending.finish(Some(response.status().as_u16()));
     log_request(&method, &path, Some(response.status().as_u16()), started);
     response
+}
+
+/// A journal entry that is recorded when its request finishes. When the client closes the
+/// connection first, as a client that timed out does, the server drops the request's future,
+/// and the entry is recorded as abandoned instead of being lost.
+struct PendingEntry {
+    shared: Arc<Shared>,
+    started: Instant,
+    entry: Option<RequestEntry>,
+}
+
+impl PendingEntry {
+    /// Records the entry with the status sent, or none when no response is sent.
+    fn finish(mut self, status: Option<u16>) {
+        if let Some(mut entry) = self.entry.take() {
+            entry.status = status;
+            entry.duration_ms = elapsed_ms(self.started);
+            lock(&self.shared.journal).push(entry);
+        }
+    }
+}
+
+impl Drop for PendingEntry {
+    fn drop(&mut self) {
+        if let Some(mut entry) = self.entry.take() {
+            entry.abandoned = true;
+            entry.duration_ms = elapsed_ms(self.started);
+            tracing::info!(method = %entry.method, path = %entry.path, "request abandoned by the client");
+            lock(&self.shared.journal).push(entry);
+        }
+    }
 }
 
 async fn handle(request: Request, next: Next) -> Response {

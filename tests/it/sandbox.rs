@@ -1380,6 +1380,22 @@ async fn fault_delays_request() {
         .send()
         .await;
     assert!(result.unwrap_err().is_timeout());
+
+    // The abandoned request is in the log once the server notices the closed connection.
+    let mut abandoned = 0;
+    for _ in 0..50 {
+        abandoned = harness
+            .journal()
+            .await
+            .iter()
+            .filter(|entry| entry["abandoned"] == true && entry["status"].is_null())
+            .count();
+        if abandoned > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(abandoned, 1, "the timed-out request is logged as abandoned");
 }
 
 #[tokio::test]
