@@ -135,8 +135,8 @@ pub fn fit(prefix: &str, plan: &MarkdownPlan, budget: &Budget) -> Result<Fitted,
         required_size + sections + note
     };
 
-    // NOTE: sections are as coarse as `render_parts` makes them, so one oversized section
-    // hides all of its changes even when part of them would fit.
+    // Sections hold at most `SECTION_CHANGES` changes each (see `render_parts`), so a large
+    // plan loses its least important changes in steps of that size.
     // Sections in the order they are given up: the highest priority number first, and among
     // equals the later one first, so the plan's own order decides ties.
     let mut drop_order: Vec<usize> = (0..plan.sections.len()).collect();

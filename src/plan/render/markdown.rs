@@ -63,6 +63,9 @@ pub fn render(plan: &Plan) -> String {
     render_parts(plan).join()
 }
 
+/// The most record changes one section lists.
+pub const SECTION_CHANGES: usize = 100;
+
 /// The change sections in the order they appear: priority, title and the actions listed.
 const GROUPS: [(u8, &str, &[Action]); 3] = [
     (0, "Destroy", &[Action::Delete, Action::Deactivate]),
@@ -92,31 +95,47 @@ pub fn render_parts(plan: &Plan) -> MarkdownPlan {
     });
     let mut sections = Vec::new();
     for (priority, title, actions) in GROUPS {
-        let mut body = String::new();
-        let mut count = 0;
+        let listed: Vec<(&ResourcePlan, &RecordChange)> = plan
+            .resources
+            .iter()
+            .flat_map(|resource| {
+                resource
+                    .changes
+                    .iter()
+                    .map(move |change| (resource, change))
+            })
+            .filter(|(_, change)| actions.contains(&change.action))
+            .collect();
+        if listed.is_empty() {
+            continue;
+        }
         let mut counts = vec![0usize; actions.len()];
-        for resource in &plan.resources {
-            let listed = resource
-                .changes
-                .iter()
-                .filter(|change| actions.contains(&change.action));
-            for change in listed {
-                if count > 0 {
+        for (_, change) in &listed {
+            if let Some(index) = actions.iter().position(|action| *action == change.action) {
+                counts[index] += 1;
+            }
+        }
+        let title = section_title(title, actions, &counts);
+        // Long groups are split into sections of at most `SECTION_CHANGES` changes, so a
+        // publisher with a size limit can keep part of a group rather than none of it.
+        let parts = listed.len().div_ceil(SECTION_CHANGES);
+        for (part, chunk) in listed.chunks(SECTION_CHANGES).enumerate() {
+            let mut body = String::new();
+            for (index, (resource, change)) in chunk.iter().enumerate() {
+                if index > 0 {
                     body.push('\n');
-                }
-                count += 1;
-                if let Some(index) = actions.iter().position(|action| *action == change.action) {
-                    counts[index] += 1;
                 }
                 write_change(&mut body, resource, change);
             }
-        }
-        if count > 0 {
             let fence = fence_for(&body);
-            let title = section_title(title, actions, &counts);
+            let title = if parts > 1 {
+                format!("{title}, part {} of {parts}", part + 1)
+            } else {
+                title.clone()
+            };
             sections.push(MarkdownSection {
                 priority,
-                changes: count,
+                changes: chunk.len(),
                 body: format!(
                     "<details><summary>{title}</summary>\n\n{fence}diff\n{body}{fence}\n\n</details>\n"
                 ),
