@@ -235,16 +235,7 @@ mod tests {
     use super::*;
 
     fn custom_test(scope: Option<Value>, rule: Value) -> CustomTest {
-        let mut document = json!({
-            "name": "t",
-            "resource": "internal-servers",
-            "description": "d",
-            "rule": rule,
-        });
-        if let Some(scope) = scope {
-            document["scope"] = scope;
-        }
-        serde_json::from_value(document).expect("valid test")
+        crate::custom_tests::test_document(scope, rule)
     }
 
     fn server(unique_id: &str, properties: Value) -> Value {

@@ -118,16 +118,7 @@ mod tests {
     use crate::schema::base::{BaseType, record_schema_json};
 
     fn custom_test(scope: Option<Value>, rule: Value) -> CustomTest {
-        let mut document = json!({
-            "name": "t",
-            "resource": "r",
-            "description": "d",
-            "rule": rule,
-        });
-        if let Some(scope) = scope {
-            document["scope"] = scope;
-        }
-        serde_json::from_value(document).expect("valid test")
+        crate::custom_tests::test_document(scope, rule)
     }
 
     fn names(fields: &[FieldPath]) -> Vec<String> {

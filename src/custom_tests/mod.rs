@@ -36,3 +36,18 @@ mod value;
 pub use eval::{Failure, TestOutcome, evaluate, passes};
 pub use fields::{test_fields, unknown_fields};
 pub use rule::{Comparison, CustomTest, FieldPath, Operator, Rule, RuleError};
+
+/// Builds Custom Tests for the unit tests of this module.
+#[cfg(test)]
+fn test_document(scope: Option<serde_json::Value>, rule: serde_json::Value) -> CustomTest {
+    let mut document = serde_json::json!({
+        "name": "t",
+        "resource": "internal-servers",
+        "description": "d",
+        "rule": rule,
+    });
+    if let Some(scope) = scope {
+        document["scope"] = scope;
+    }
+    serde_json::from_value(document).expect("valid test")
+}
