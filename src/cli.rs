@@ -81,7 +81,7 @@ pub struct ValidateArgs {
     pub max_file_bytes: u64,
 }
 
-/// Where the current records come from.
+/// The source of the current records.
 #[derive(Debug, Clone, Args)]
 pub struct RemoteArgs {
     /// Run against a local sandbox that starts with the command, keeping its state in
@@ -234,7 +234,7 @@ pub struct GithubCommentArgs {
     #[arg(long, value_name = "FILE")]
     pub plan: PathBuf,
 
-    /// The name that tells this plan's comment apart from other workspaces' comments.
+    /// The name that distinguishes this plan's comment from other workspaces' comments.
     /// Defaults to the plan's workspace name.
     #[arg(long, value_name = "NAME")]
     pub target: Option<String>,

@@ -95,7 +95,7 @@ impl SourceMap {
     }
 }
 
-/// How serious a diagnostic is. Errors block plan and apply; warnings do not.
+/// The severity of a diagnostic. Errors block plan and apply, and warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -108,7 +108,7 @@ pub enum Severity {
 pub struct Diagnostic {
     pub severity: Severity,
     pub message: String,
-    /// Where the problem is. `None` for problems that belong to no file, such as an empty
+    /// The place of the problem. `None` for problems that belong to no file, such as an empty
     /// inventory folder.
     pub span: Option<Span>,
     /// A short label printed under the caret.
@@ -390,14 +390,15 @@ pub fn to_json<'a>(diagnostic: &'a Diagnostic, sources: &SourceMap) -> JsonDiagn
 }
 
 /// The number of annotations of one severity that GitHub shows for a step. Later ones are
-/// dropped by GitHub, so the renderer stops there and says how many it left out.
+/// dropped by GitHub, so the renderer stops there and reports how many it left out.
 pub const GITHUB_ANNOTATIONS_PER_SEVERITY: usize = 10;
 
 /// Renders diagnostics as GitHub workflow commands (`::error file=...,line=...::message`), at
-/// most ten per severity, followed by one `::notice::` counting the ones left out. File paths
-/// are `root` joined with each file's path in the inventory, because GitHub places annotations
-/// by their path from the repository root; pass the inventory folder as given on the command
-/// line, which workflows run from the repository root.
+/// most ten per severity, followed by one `::notice::` counting the ones left out.
+///
+/// GitHub places annotations by their path from the repository root, so each file path is
+/// `root` joined with the file's path in the inventory. Pass the inventory folder as given on
+/// the command line, because workflows run from the repository root.
 pub fn render_github(diagnostics: &Diagnostics, sources: &SourceMap, root: &Path) -> String {
     let mut output = String::new();
     let mut shown = [0usize; 2];

@@ -34,7 +34,7 @@ pub enum SettingsError {
     CredentialsFile { path: String, message: String },
 }
 
-/// Reports whether `NO_COLOR` asks for output without colours (set and not empty).
+/// Reports whether `NO_COLOR` requests output without colours (set and not empty).
 pub fn no_color_requested() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty())
 }

@@ -128,7 +128,7 @@ async fn apply_with(
         }
         printer.message("Nothing was sent to Vanta.");
         if let Some(path) = &args.record {
-            // A refused run is on record too, so an auditor sees every attempt.
+            // A refused run is on record too, so an auditor can review every attempt.
             let results = apply::safety::refused_results(&apply_order(plan), &refusals);
             write_record(
                 path,
@@ -255,7 +255,7 @@ fn confirm(auto_approve: bool, target: &str, printer: Printer) -> anyhow::Result
     std::io::stdin()
         .lock()
         .read_line(&mut answer)
-        .context("could not read the answer")?;
+        .context("could not read the confirmation from stdin")?;
     Ok(answer.trim() == "yes")
 }
 

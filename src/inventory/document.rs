@@ -64,7 +64,7 @@ impl Region {
     }
 }
 
-/// Where the client id and secret come from.
+/// The source of the client id and secret.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Credentials {
@@ -89,7 +89,7 @@ pub struct Policy {
     pub rate_limits: Option<RateLimits>,
 }
 
-/// The most records one apply may delete from a resource, as a count, a percentage of the
+/// The maximum number of records one apply may delete from a resource, as a count, a percentage of the
 /// records in Vanta, or both (both must hold).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]

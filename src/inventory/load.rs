@@ -1,9 +1,9 @@
 //! Loading a whole inventory: every file, every document, every record, every check.
 //!
-//! Files are read and parsed in parallel; everything after that is sequential and in path
-//! order, so diagnostics and records come out the same on every run. No check stops the
-//! others: the caller gets every diagnostic and decides. Plan and apply refuse to go on when
-//! any diagnostic is an error.
+//! Files are read and parsed in parallel, and so are the records of each `Records` document.
+//! Results are merged in path order, so diagnostics and records come out the same on every
+//! run. No check stops the others, because the caller gets every diagnostic and decides. Plan
+//! and apply stop when any diagnostic is an error.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -243,7 +243,7 @@ impl Loader {
         self.inventory.resources.sort_by(|a, b| a.name.cmp(&b.name));
         let mut seen_ids: HashMap<(usize, String), Span> = HashMap::new();
         // Each tree is dropped as soon as its records are converted, so a large inventory never
-        // holds every tree and every converted record at once.
+        // keeps every tree and every converted record at once.
         for node in records_documents {
             self.load_records(&node, &mut seen_ids);
         }
@@ -457,7 +457,7 @@ impl Loader {
             }
         };
         self.inventory.resources[index].managed = true;
-        // Records are validated and converted on all cores; their diagnostics and the
+        // Records are validated and converted on all cores. Their diagnostics and the
         // duplicate check are then applied in file order, so output does not depend on timing.
         let resource = &self.inventory.resources[index];
         let yaml_error_spans = &self.yaml_error_spans;
@@ -759,8 +759,8 @@ fn check_record(
         return None;
     }
     let mut value = record.to_json();
-    // `1e3` or `4096.0` in an integer field is valid JTD, but is sent as the integer it
-    // stands for, so Vanta never sees a float where it expects an int32.
+    // `1e3` or `4096.0` in an integer field is valid JTD. It is sent as the integer it
+    // denotes, so Vanta never receives a float where it expects an int32.
     crate::plan::normalize::integers_for_sending(&mut value, &resource.schema, &resource.schema);
     for path in
         crate::plan::normalize::fractional_timestamps(&value, &resource.schema, &resource.schema)

@@ -1,7 +1,7 @@
 //! Turning JTD validation errors into diagnostics that a person can act on.
 //!
 //! The validator reports RFC 8927 error indicators (an instance path and a schema path). Here
-//! each one becomes a message that names the field, quotes the value as written in YAML, says
+//! each one becomes a message that names the field, quotes the value as written in YAML, states
 //! what was expected, and points at the value's line and column.
 
 use crate::diagnostics::Diagnostic;

@@ -40,7 +40,7 @@ pub struct ResourceDef {
     pub schema: jtd::Schema,
     pub allow_empty: bool,
     pub max_destroy: Option<MaxDestroy>,
-    /// Where the `Resource` document is.
+    /// The location of the `Resource` document.
     pub span: Span,
     /// Whether at least one `Records` document names this resource. A resource with no
     /// `Records` document is declared but unmanaged: the plan reads it and changes nothing.
@@ -55,6 +55,6 @@ pub struct DesiredRecord {
     pub unique_id: String,
     /// The record as JSON, with `defaults` merged in, exactly as it would be sent.
     pub value: serde_json::Value,
-    /// Where the record starts.
+    /// The start of the record.
     pub span: Span,
 }

@@ -36,7 +36,7 @@ where
         remove_entry(&mut pruned, tokens);
     }
     if let Err(diagnostic) = decode::<T>(&pruned) {
-        // A misspelt required field also reads as missing, which its hint already says.
+        // A misspelt required field also reads as missing, which its hint already explains.
         let explained = diagnostics.iter().any(|unknown| {
             let suggestion = unknown
                 .help

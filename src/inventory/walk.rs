@@ -20,7 +20,7 @@ pub struct WalkError {
     pub message: String,
 }
 
-/// Returns the inventory's YAML files, sorted by path so that every run sees the same order.
+/// Returns the inventory's YAML files, sorted by path so that every run reads them in the same order.
 pub fn find_yaml_files(root: &Path) -> Result<Vec<PathBuf>, WalkError> {
     let walker = WalkBuilder::new(root)
         .standard_filters(false)

@@ -200,7 +200,7 @@ impl crate::schema::jtd::Instance for Node {
 #[derive(Debug)]
 pub struct Document {
     pub root: Option<Node>,
-    /// Where the document starts, for problems that concern the whole document.
+    /// The start of the document, for problems that concern the whole document.
     pub span: Span,
 }
 
@@ -607,7 +607,7 @@ mod tests {
     }
 
     #[test]
-    fn core_schema_keeps_yaml_1_1_booleans_as_strings() {
+    fn yaml_1_1_booleans_stay_strings() {
         let node = root("a: NO\nb: yes\nc: on\nd: true\ne: N\n");
         let values: Vec<_> = node
             .entries()

@@ -22,7 +22,7 @@ use crate::schema::base::BaseType;
 use crate::schema::jtd::{Form, Schema};
 use crate::vanta::RemoteRecord;
 
-/// What the plan needs to know about one declared resource.
+/// The inputs of the plan of one declared resource.
 #[derive(Debug)]
 pub struct ResourceInput<'a> {
     pub name: &'a str,

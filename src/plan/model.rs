@@ -30,7 +30,7 @@ pub struct Plan {
     pub summary: Summary,
     /// The planned resources, sorted by name.
     pub resources: Vec<ResourcePlan>,
-    /// How each Custom Test's outcome changes, by resource and then test name.
+    /// The outcome change of each Custom Test, by resource and then test name.
     #[serde(default)]
     pub custom_tests: Vec<TestImpact>,
     /// Warnings about the plan, such as two desired emails that differ only in case.
@@ -98,7 +98,7 @@ pub struct ResourcePlan {
     pub desired_digest: String,
     /// The records that change, sorted by `uniqueId`.
     pub changes: Vec<RecordChange>,
-    /// Where every desired record is written, sorted by `uniqueId`, including records that do
+    /// The source location of every desired record, sorted by `uniqueId`, including records that do
     /// not change. Empty for a resource the inventory does not manage.
     #[serde(default)]
     pub sources: Vec<RecordSource>,
@@ -111,7 +111,7 @@ impl ResourcePlan {
     }
 }
 
-/// What happens to one record.
+/// The action the plan takes on one record.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
@@ -138,9 +138,9 @@ impl Action {
 pub struct RecordChange {
     /// The record's `uniqueId`.
     pub unique_id: String,
-    /// What happens to the record.
+    /// The action the plan takes on the record.
     pub action: Action,
-    /// Where the desired record is written. `None` for deletions.
+    /// The source location of the desired record. `None` for deletions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<SourceLocation>,
     /// Changed fields in schema order. For creates and deletes, every field of the record.
@@ -159,7 +159,7 @@ impl RecordChange {
     }
 }
 
-/// Where one desired record is written.
+/// The source location of one desired record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RecordSource {
     /// The record's `uniqueId`.
@@ -227,7 +227,7 @@ impl FieldChange {
     }
 }
 
-/// How a Custom Test's outcome changes when the plan is applied.
+/// The change of a Custom Test's outcome when the plan is applied.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TestImpact {
     /// The Custom Test's name.

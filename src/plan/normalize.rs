@@ -3,7 +3,7 @@
 //!
 //! Both sides of a comparison go through [`normalize`] with the same schema:
 //! - timestamps become instants at second precision, written in UTC with `Z`, because Vanta
-//!   drops fractional seconds and may answer with another offset for the same instant;
+//!   drops fractional seconds and may return another offset for the same instant;
 //! - integral numbers become JSON integers (`1.0` and `1e3` are the values 1 and 1000) in
 //!   numeric fields and in fields of any type, while integers are never converted through
 //!   floating point, so `9007199254740993` stays exact;
@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 
 use crate::schema::jtd::{Form, Schema, TypeName};
 
-/// Normalises a record in place against its schema. `root` is the schema that holds the
+/// Normalises a record in place against its schema. `root` is the schema that contains the
 /// definitions `ref`s point to.
 pub fn normalize(value: &mut Value, schema: &Schema, root: &Schema) {
     let Some(schema) = resolve(schema, root) else {
@@ -465,7 +465,7 @@ mod tests {
     }
 
     #[test]
-    fn nulls_of_optional_fields_are_absent_but_empty_values_stay() {
+    fn optional_nulls_drop_empty_values_stay() {
         let schema = schema(json!({
             "properties": { "a": { "type": "string" } },
             "optionalProperties": { "notes": { "type": "string" }, "flag": { "type": "boolean" } }
@@ -479,7 +479,7 @@ mod tests {
     }
 
     #[test]
-    fn integral_floats_become_integers_and_big_integers_stay_exact() {
+    fn integral_floats_become_integers() {
         let schema = schema(json!({
             "properties": { "seats": { "type": "int32" }, "big": { "type": "float64" } }
         }));

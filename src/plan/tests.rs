@@ -16,8 +16,8 @@ use crate::schema::base::{BaseType, record_schema_json};
 use crate::schema::jtd::{Form, Schema};
 use crate::vanta::RemoteRecord;
 
-/// The custom properties of the servers used in these tests: one field of each kind that
-/// normalisation treats specially.
+/// Returns the custom properties schema of the servers in these tests, with one field of each
+/// kind that normalisation treats specially.
 fn server_properties() -> Value {
     json!({
         "properties": {
@@ -340,7 +340,8 @@ fn user(id: &str, mfa: &[&str]) -> Value {
 // Records are random but valid; the "stored" copy is changed the ways Vanta may change a record
 // without changing its meaning.
 
-/// A timestamp as written in YAML: seconds since the epoch, milliseconds and an offset.
+/// Generates timestamps as written in YAML, from seconds since the epoch, milliseconds and an
+/// offset.
 fn timestamp() -> impl Strategy<Value = String> {
     (
         0i64..4_000_000_000,

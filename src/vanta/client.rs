@@ -47,11 +47,11 @@ pub struct ClientOptions {
     pub scope: Scope,
     /// The timeout of one HTTP request.
     pub request_timeout: Duration,
-    /// The most attempts of one request, the first included.
+    /// The maximum number of attempts of one request, the first included.
     pub max_attempts: u32,
     /// The first backoff delay; later ones double, with jitter.
     pub backoff_base: Duration,
-    /// The longest one request may take with all its retries.
+    /// The maximum time one request may take with all its retries.
     pub deadline: Duration,
     pub token_limit: RateLimit,
     pub resource_limit: RateLimit,

@@ -466,7 +466,7 @@ fn partial_failure_converges_on_rerun() {
 
 #[test]
 fn put_stored_before_gateway_timeout_converges() {
-    // Every PUT of internal-servers is stored, but the sandbox then answers 504 as a gateway
+    // Every PUT of internal-servers is stored, but the sandbox then returns 504 as a gateway
     // that timed out would, so the client sees five failed attempts.
     let fixture = Fixture::new();
     fixture.sandbox.add_faults(serde_json::json!({
@@ -576,7 +576,7 @@ fn concurrent_applies_leave_whole_sets() {
             "the loser says why it stopped:\n{stderr}"
         );
     }
-    // Every resource holds either nothing or its whole desired set, never part of it.
+    // Every resource contains either nothing or its whole desired set, never part of it.
     assert!(matches!(live(&fixture, SERVERS_ID).len(), 0 | 8));
     assert!(matches!(live(&fixture, USERS_ID).len(), 0 | 15));
     fixture.sandbox.clear_faults();

@@ -554,7 +554,7 @@ fn token_expiring_mid_run_is_renewed() {
 }
 
 #[test]
-fn put_error_fails_the_resource_and_skips_the_rest() {
+fn put_error_skips_later_resources() {
     let fixture = Fixture::with_faults(json!({
         "method": "PUT", "path": SERVERS_PATH,
         "action": { "kind": "respond", "status": 500, "body": { "error": "storage failure" } }
@@ -874,7 +874,7 @@ fn revoked_token_during_plan_is_replaced() {
 
 #[test]
 fn put_accepted_but_not_stored_fails() {
-    // Vanta answers success without storing anything, so only the read-back notices.
+    // Vanta returns success without storing anything, so only the read-back notices.
     let fixture = Fixture::with_faults(json!({
         "method": "PUT", "path": SERVERS_PATH,
         "action": { "kind": "respond", "status": 200, "body": { "success": true } }

@@ -266,7 +266,7 @@ impl Sandbox {
     }
 
     /// Returns the stored records of a resource of the default application, as the state
-    /// file holds them: `{"record": {...}, "createdAt", "updatedAt", "deletedAt"}`.
+    /// file stores them: `{"record": {...}, "createdAt", "updatedAt", "deletedAt"}`.
     pub fn stored(&self, resource_id: &str) -> Vec<serde_json::Value> {
         let url = format!("{}/_sandbox/state", self.url);
         let body: serde_json::Value = self

@@ -63,7 +63,7 @@ pub fn render(plan: &Plan) -> String {
     render_parts(plan).join()
 }
 
-/// The most record changes one section lists.
+/// The maximum number of record changes in one section.
 pub const SECTION_CHANGES: usize = 100;
 
 /// The change sections in the order they appear: priority, title and the actions listed.
