@@ -102,20 +102,7 @@ pub struct Sandbox {
 impl Sandbox {
     /// Starts a sandbox that declares every resource of an inventory, with rate limits off.
     pub fn for_inventory(inventory: &TestInventory) -> Sandbox {
-        let (loaded, diagnostics) = vanta_gitops::inventory::load(inventory.path()).unwrap();
-        assert!(!diagnostics.has_errors(), "the inventory must be valid");
-        let mut config = SandboxConfig {
-            rate_limits: sandbox::RateLimits::disabled(),
-            ..SandboxConfig::default()
-        };
-        for resource in &loaded.resources {
-            config.declare(sandbox::ResourceDecl {
-                resource_id: resource.resource_id.clone(),
-                base_type: resource.base_type,
-                custom_properties: resource.custom_properties.clone(),
-            });
-        }
-        Sandbox::start(config)
+        sandbox_with(inventory, |_| {})
     }
 
     /// Starts a sandbox with a configuration.
