@@ -290,3 +290,35 @@ fn fractional_seconds_warn_with_location() {
             "--> servers/internal-servers.yaml:16:",
         ));
 }
+
+#[test]
+fn show_warns_about_edited_plan() {
+    let inventory = TestInventory::example();
+    inventory
+        .command()
+        .args(["plan", ".", "--sandbox", "--out", "plan.json"])
+        .assert()
+        .success();
+    let text = inventory.read("plan.json");
+    inventory.write("plan.json", &text.replacen("16384", "99999", 1));
+    inventory
+        .command()
+        .args(["show", "plan.json"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("was modified after it was made"))
+        .stdout(predicate::str::contains("99999"));
+}
+
+#[test]
+fn full_with_json_warns() {
+    let inventory = TestInventory::example();
+    inventory
+        .command()
+        .args(["plan", ".", "--sandbox", "--format", "json", "--full"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "`--full` changes only the text format",
+        ));
+}
