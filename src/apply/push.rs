@@ -6,6 +6,7 @@ use crate::diagnostics::SourceMap;
 use crate::inventory::ResourceDef;
 use crate::plan::diff::{ResourceInput, plan_resource, remote_digest};
 use crate::plan::model::ResourcePlan;
+use crate::plan::record::RecordJson;
 use crate::vanta::{Client, RemoteRecord};
 
 /// What happened to one resource during an apply.
@@ -88,7 +89,10 @@ async fn push(
     saved: bool,
     result: &mut ResourceResult,
 ) {
-    let current = match client.list(resource.base_type, &resource.resource_id).await {
+    let current = match client
+        .list(resource.base_type, &resource.resource_id, &resource.schema)
+        .await
+    {
         Ok(set) => set,
         Err(error) => {
             result.outcome = Outcome::NotAttempted;
@@ -96,7 +100,7 @@ async fn push(
             return;
         }
     };
-    let current_digest = remote_digest(&current.records, &resource.schema);
+    let current_digest = remote_digest(&current.records);
     if current_digest != planned.remote_digest {
         result.outcome = Outcome::NotAttempted;
         let plan = if saved { "Saved plan" } else { "Plan" };
@@ -106,11 +110,7 @@ async fn push(
         return;
     }
 
-    let desired: Vec<serde_json::Value> = resource
-        .records
-        .iter()
-        .map(|record| record.value.clone())
-        .collect();
+    let desired: Vec<&RecordJson> = resource.records.iter().map(|record| &record.json).collect();
     tracing::debug!(resource = %resource.name, records = desired.len(), "sending PUT");
     if let Err(error) = client
         .sync_all(resource.base_type, &resource.resource_id, &desired)
@@ -120,7 +120,10 @@ async fn push(
         return;
     }
 
-    let after = match client.list(resource.base_type, &resource.resource_id).await {
+    let after = match client
+        .list(resource.base_type, &resource.resource_id, &resource.schema)
+        .await
+    {
         Ok(set) => set,
         Err(error) => {
             result.error = Some(format!(
@@ -130,7 +133,7 @@ async fn push(
         }
     };
 
-    result.after_digest = Some(remote_digest(&after.records, &resource.schema));
+    result.after_digest = Some(remote_digest(&after.records));
     let leftover = verify(resource, &after.records, sources);
     if leftover.has_changes() {
         let ids: Vec<&str> = leftover

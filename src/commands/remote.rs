@@ -127,10 +127,14 @@ pub async fn fetch(
         let base = resource.base_type;
         let resource_id = resource.resource_id.clone();
         let name = resource.name.clone();
+        let schema = resource.schema.clone();
         tasks.spawn(async move {
-            let result = client.list(base, &resource_id).await.with_context(|| {
-                format!("could not read the current records of resource `{name}`")
-            });
+            let result = client
+                .list(base, &resource_id, &schema)
+                .await
+                .with_context(|| {
+                    format!("could not read the current records of resource `{name}`")
+                });
             (index, result)
         });
     }

@@ -30,13 +30,14 @@ pub async fn run(args: &TestArgs, printer: Printer) -> anyhow::Result<ExitCode> 
             let live = set.records.into_iter().filter(|record| !record.deleted);
             remote_records.push((
                 resource.name.clone(),
-                live.map(|record| record.value).collect::<Vec<_>>(),
+                live.map(|record| record.json.value()).collect::<Vec<_>>(),
             ));
         }
     }
     let mut failing_tests = 0;
     let mut report = String::new();
     for test in &inventory.custom_tests {
+        let desired: Vec<serde_json::Value>;
         let records: Vec<&serde_json::Value> = if args.remote {
             remote_records
                 .iter()
@@ -44,16 +45,17 @@ pub async fn run(args: &TestArgs, printer: Printer) -> anyhow::Result<ExitCode> 
                 .flat_map(|(_, records)| records.iter())
                 .collect()
         } else {
-            inventory
+            desired = inventory
                 .resource(&test.resource)
                 .map(|resource| {
                     resource
                         .records
                         .iter()
-                        .map(|record| &record.value)
+                        .map(|record| record.json.value())
                         .collect()
                 })
-                .unwrap_or_default()
+                .unwrap_or_default();
+            desired.iter().collect()
         };
         let outcome = custom_tests::evaluate(test, &records);
         if outcome.failing.is_empty() {

@@ -17,6 +17,7 @@ use crate::inventory::document::{self, Resource, Workspace};
 use crate::inventory::model::{DesiredRecord, Inventory, ResourceDef};
 use crate::inventory::walk;
 use crate::inventory::yaml::{self, Entry, Node, Value};
+use crate::plan::record::RecordJson;
 use crate::schema::{base, jtd, rules};
 
 /// The largest inventory file read by default. A larger file is reported, not read.
@@ -797,7 +798,7 @@ fn check_record(
     let unique_id = value.get("uniqueId")?.as_str()?.to_string();
     Some(DesiredRecord {
         unique_id,
-        value,
+        json: RecordJson::new(&value, &resource.schema),
         span: record.span,
     })
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use crate::custom_tests::CustomTest;
 use crate::diagnostics::{SourceMap, Span};
 use crate::inventory::document::{MaxDestroy, Workspace};
+use crate::plan::record::RecordJson;
 use crate::schema::base::BaseType;
 use crate::schema::jtd;
 
@@ -53,8 +54,8 @@ pub struct ResourceDef {
 #[derive(Debug, Clone)]
 pub struct DesiredRecord {
     pub unique_id: String,
-    /// The record as JSON, with `defaults` merged in, exactly as it would be sent.
-    pub value: serde_json::Value,
+    /// The record with `defaults` merged in, exactly as it would be sent.
+    pub json: RecordJson,
     /// The start of the record.
     pub span: Span,
 }

@@ -3,6 +3,8 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use serde::Deserialize;
+
 use rayon::prelude::*;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -14,10 +16,7 @@ use crate::plan::model::{
     Action, ElementChange, ElementOp, FORMAT_VERSION, FieldChange, Plan, RecordChange,
     RecordSource, ResourcePlan, SENSITIVE, SourceLocation, Summary, TestImpact,
 };
-use crate::plan::normalize::{
-    canonical_json, fractional_timestamps, needs_normalization, normalize, push_json_string,
-    write_canonical,
-};
+use crate::plan::normalize::{canonical_json, fractional_timestamps, push_json_string};
 use crate::schema::base::BaseType;
 use crate::schema::jtd::{Form, Schema};
 use crate::vanta::RemoteRecord;
@@ -144,27 +143,9 @@ pub fn plan_resource(
     warnings: &mut Vec<String>,
 ) -> ResourcePlan {
     let schema = resource.schema;
-    // The two sides are normalised and digested on separate cores; each step only reads
-    // shared data.
-    let ((remote_normal, remote_digest), (desired_normal, desired_digest)) = rayon::join(
-        || {
-            let normal: Vec<(&RemoteRecord, Cow<'_, Value>)> = resource
-                .remote
-                .par_iter()
-                .map(|record| (record, normalized(&record.value, schema)))
-                .collect();
-            let digest = remote_set_digest(&normal);
-            (normal, digest)
-        },
-        || {
-            let normal: Vec<(&DesiredRecord, Cow<'_, Value>)> = resource
-                .desired
-                .par_iter()
-                .map(|record| (record, normalized(&record.value, schema)))
-                .collect();
-            let digest = desired_set_digest(&normal);
-            (normal, digest)
-        },
+    let (remote_digest, desired_digest) = rayon::join(
+        || remote_digest(resource.remote),
+        || desired_digest(resource.desired),
     );
     let remote_live = resource
         .remote
@@ -188,8 +169,13 @@ pub fn plan_resource(
         return plan;
     }
     email_case_warnings(resource, warnings);
-    for record in resource.desired {
-        for path in fractional_timestamps(&record.value, schema, schema) {
+    // Only a record outside normal form can have fractional seconds.
+    for record in resource
+        .desired
+        .iter()
+        .filter(|record| !record.json.is_normal())
+    {
+        for path in fractional_timestamps(&record.json.value(), schema, schema) {
             warnings.push(format!(
                 "{}[{}]: `{}` has fractional seconds, which Vanta drops; the plan compares \
                  whole seconds",
@@ -210,21 +196,23 @@ pub fn plan_resource(
         .collect();
     plan.sources.sort_by(|a, b| a.unique_id.cmp(&b.unique_id));
 
-    let by_id: HashMap<&str, &(&RemoteRecord, Cow<'_, Value>)> = remote_normal
+    let by_id: HashMap<&str, &RemoteRecord> = resource
+        .remote
         .iter()
-        .map(|entry| (entry.0.unique_id.as_str(), entry))
+        .map(|record| (record.unique_id.as_str(), record))
         .collect();
     let mut changes = Vec::new();
-    for (desired, desired_value) in &desired_normal {
-        let desired_value: &Value = desired_value;
+    for desired in resource.desired {
         let (action, before) = match by_id.get(desired.unique_id.as_str()) {
             None => (Action::Create, None),
-            Some((remote, value)) if remote.deleted => (Action::Reactivate, Some(&**value)),
-            Some((_, value)) => (Action::Update, Some(&**value)),
+            Some(remote) if remote.deleted => (Action::Reactivate, Some(*remote)),
+            Some(remote) => (Action::Update, Some(*remote)),
         };
-        // Most records of a large resource are unchanged: compare whole values first and walk
-        // the fields only of records that differ.
-        if action == Action::Update && before == Some(desired_value) {
+        // Most records of a large resource are unchanged: equal normal forms are equal
+        // records, and only the others are parsed to compare their fields.
+        if action == Action::Update
+            && before.map(|remote| remote.json.normal()) == Some(desired.json.normal())
+        {
             plan.summary.unchanged += 1;
             continue;
         }
@@ -232,8 +220,10 @@ pub fn plan_resource(
             file: sources.path(desired.span.file).display().to_string(),
             line: desired.span.line,
         });
+        let before = before.map(|remote| remote.json.normal_value());
+        let after = desired.json.normal_value();
         let mut fields = FieldDiff::new(&resource.sensitive, schema);
-        fields.walk(&mut Vec::new(), before, Some(desired_value), Some(schema));
+        fields.walk(&mut Vec::new(), before.as_ref(), Some(&after), Some(schema));
         if action == Action::Update && fields.changed.is_empty() {
             plan.summary.unchanged += 1;
             continue;
@@ -251,7 +241,7 @@ pub fn plan_resource(
         .iter()
         .map(|record| record.unique_id.as_str())
         .collect();
-    for (remote, value) in &remote_normal {
+    for remote in resource.remote {
         if remote.deleted || desired_ids.contains(remote.unique_id.as_str()) {
             continue;
         }
@@ -260,8 +250,9 @@ pub fn plan_resource(
         } else {
             Action::Delete
         };
+        let before = remote.json.normal_value();
         let mut fields = FieldDiff::new(&resource.sensitive, schema);
-        fields.walk(&mut Vec::new(), Some(&**value), None, Some(schema));
+        fields.walk(&mut Vec::new(), Some(&before), None, Some(schema));
         changes.push(RecordChange {
             unique_id: remote.unique_id.clone(),
             action,
@@ -283,37 +274,19 @@ pub fn plan_resource(
     plan
 }
 
-/// Returns a value in normal form, copying it only when normalisation changes something.
-fn normalized<'a>(value: &'a Value, schema: &Schema) -> Cow<'a, Value> {
-    if !needs_normalization(value, schema, schema) {
-        return Cow::Borrowed(value);
-    }
-    let mut copy = value.clone();
-    normalize(&mut copy, schema, schema);
-    Cow::Owned(copy)
-}
-
-/// Computes the digest of a resource's current records, as the plan records it.
-pub fn remote_digest(records: &[RemoteRecord], schema: &Schema) -> String {
-    let normal: Vec<(&RemoteRecord, Cow<'_, Value>)> = records
-        .iter()
-        .map(|record| (record, normalized(&record.value, schema)))
-        .collect();
-    remote_set_digest(&normal)
-}
-
 /// Digests a resource's current records: one line per record, sorted, of its JSON-quoted
-/// `uniqueId`, whether it is soft-deleted, and its normalised canonical JSON.
+/// `uniqueId`, whether it is soft-deleted, and its normalised canonical JSON. Lines go straight
+/// into the hash, so no copy of the whole set is built.
 ///
 /// NOTE: the digests cover values of sensitive fields too, because apply must notice when one
 /// changes. A digest does not reveal a value, but a guessable secret (a short PIN) could be
 /// confirmed by someone who has every other field of the resource.
-fn remote_set_digest(records: &[(&RemoteRecord, Cow<'_, Value>)]) -> String {
-    let mut order: Vec<&(&RemoteRecord, Cow<'_, Value>)> = records.iter().collect();
-    order.sort_by(|a, b| (&a.0.unique_id, a.0.deleted).cmp(&(&b.0.unique_id, b.0.deleted)));
+pub fn remote_digest(records: &[RemoteRecord]) -> String {
+    let mut order: Vec<&RemoteRecord> = records.iter().collect();
+    order.par_sort_unstable_by(|a, b| (&a.unique_id, a.deleted).cmp(&(&b.unique_id, b.deleted)));
     let mut hasher = Sha256::new();
     let mut line = String::new();
-    for (record, value) in order {
+    for record in order {
         line.clear();
         push_json_string(&mut line, &record.unique_id);
         line.push_str(if record.deleted {
@@ -321,28 +294,27 @@ fn remote_set_digest(records: &[(&RemoteRecord, Cow<'_, Value>)]) -> String {
         } else {
             "\tfalse\t"
         });
-        write_canonical(value, &mut line);
-        line.push('\n');
         hasher.update(line.as_bytes());
+        hasher.update(record.json.normal().as_bytes());
+        hasher.update(b"\n");
     }
     hex_digest(hasher)
 }
 
 /// Digests the desired records: one line per record, sorted by `uniqueId`, of its JSON-quoted
-/// `uniqueId` and its normalised canonical JSON. Lines go straight into the hash, so no copy
-/// of the whole set is built.
-fn desired_set_digest(records: &[(&DesiredRecord, Cow<'_, Value>)]) -> String {
-    let mut order: Vec<&(&DesiredRecord, Cow<'_, Value>)> = records.iter().collect();
-    order.sort_by(|a, b| a.0.unique_id.cmp(&b.0.unique_id));
+/// `uniqueId` and its normalised canonical JSON.
+fn desired_digest(records: &[DesiredRecord]) -> String {
+    let mut order: Vec<&DesiredRecord> = records.iter().collect();
+    order.par_sort_unstable_by(|a, b| a.unique_id.cmp(&b.unique_id));
     let mut hasher = Sha256::new();
     let mut line = String::new();
-    for (record, value) in order {
+    for record in order {
         line.clear();
         push_json_string(&mut line, &record.unique_id);
         line.push('\t');
-        write_canonical(value, &mut line);
-        line.push('\n');
         hasher.update(line.as_bytes());
+        hasher.update(record.json.normal().as_bytes());
+        hasher.update(b"\n");
     }
     hex_digest(hasher)
 }
@@ -580,10 +552,15 @@ fn email_case_warnings(resource: &ResourceInput<'_>, warnings: &mut Vec<String>)
             format!("`{address}`")
         }
     };
+    let desired_emails: Vec<Option<Cow<'_, str>>> = resource
+        .desired
+        .par_iter()
+        .map(|record| email_of(record.json.normal()))
+        .collect();
     let mut seen: HashMap<Cow<'_, str>, (&str, &str)> =
         HashMap::with_capacity(resource.desired.len());
-    for record in resource.desired {
-        let Some(address) = email_of(&record.value) else {
+    for (record, address) in resource.desired.iter().zip(&desired_emails) {
+        let Some(address) = address.as_deref() else {
             continue;
         };
         match seen.get(&folded(address)) {
@@ -600,34 +577,41 @@ fn email_case_warnings(resource: &ResourceInput<'_>, warnings: &mut Vec<String>)
             }
         }
     }
-    let remote: HashMap<&str, &Value> = resource
+    let remote: HashMap<&str, &RemoteRecord> = resource
         .remote
         .iter()
-        .map(|record| (record.unique_id.as_str(), &record.value))
+        .map(|record| (record.unique_id.as_str(), record))
         .collect();
-    for record in resource.desired {
-        let (Some(desired), Some(current)) = (
-            email_of(&record.value),
-            remote
-                .get(record.unique_id.as_str())
-                .and_then(|value| email_of(value)),
-        ) else {
+    for (record, desired) in resource.desired.iter().zip(&desired_emails) {
+        let Some(desired) = desired.as_deref() else {
             continue;
         };
-        if desired != current && folded(desired) == folded(current) {
+        let Some(current) = remote
+            .get(record.unique_id.as_str())
+            .and_then(|remote| email_of(remote.json.normal()))
+        else {
+            continue;
+        };
+        if desired != current && folded(desired) == folded(&current) {
             warnings.push(format!(
                 "{}[{}]: email {} differs from Vanta's {} only in case; the plan changes it",
                 resource.name,
                 record.unique_id,
                 shown(desired),
-                shown(current)
+                shown(&current)
             ));
         }
     }
 }
 
-fn email_of(value: &Value) -> Option<&str> {
-    value.get("email").and_then(Value::as_str)
+/// Reads a record's top-level `email` string from its JSON without parsing the other fields.
+fn email_of(json: &str) -> Option<Cow<'_, str>> {
+    #[derive(Deserialize)]
+    struct Email<'a> {
+        #[serde(borrow, default)]
+        email: Option<Cow<'a, str>>,
+    }
+    serde_json::from_str::<Email<'_>>(json).ok()?.email
 }
 
 /// Returns an address in lowercase. It borrows the address when it is lowercase already,
@@ -641,20 +625,21 @@ fn folded(address: &str) -> Cow<'_, str> {
 }
 
 fn test_impact(test: &CustomTest, resource: &ResourceInput<'_>) -> TestImpact {
-    let live: Vec<&Value> = resource
+    let live: Vec<Value> = resource
         .remote
         .iter()
         .filter(|record| !record.deleted)
-        .map(|record| &record.value)
+        .map(|record| record.json.value())
         .collect();
-    let desired: Vec<&Value> = resource
-        .desired
-        .iter()
-        .map(|record| &record.value)
-        .collect();
+    let live: Vec<&Value> = live.iter().collect();
     let before = custom_tests::evaluate(test, &live);
     let after = if resource.managed {
-        custom_tests::evaluate(test, &desired)
+        let desired: Vec<Value> = resource
+            .desired
+            .iter()
+            .map(|record| record.json.value())
+            .collect();
+        custom_tests::evaluate(test, &desired.iter().collect::<Vec<_>>())
     } else {
         before.clone()
     };

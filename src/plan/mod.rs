@@ -6,6 +6,7 @@
 pub mod diff;
 pub mod model;
 pub mod normalize;
+pub mod record;
 pub mod render;
 
 #[cfg(test)]

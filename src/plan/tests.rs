@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use crate::diagnostics::{SourceMap, Span};
 use crate::inventory::model::DesiredRecord;
 use crate::plan::model::{Action, ElementOp, Plan};
+use crate::plan::record::RecordJson;
 use crate::plan::render::text::TextOptions;
 use crate::plan::render::{json as json_render, markdown, text};
 use crate::plan::{PlanInput, ResourceInput, build};
@@ -76,7 +77,7 @@ impl Fixture {
         let line = u32::try_from(self.desired.len()).unwrap() * 5 + 3;
         self.desired.push(DesiredRecord {
             unique_id,
-            value,
+            json: RecordJson::new(&value, &self.schema),
             span: Span {
                 file: crate::diagnostics::FileId(0),
                 line,
@@ -90,7 +91,7 @@ impl Fixture {
         let unique_id = value["uniqueId"].as_str().unwrap().to_string();
         self.remote.push(RemoteRecord {
             unique_id,
-            value,
+            json: RecordJson::new(&value, &self.schema),
             deleted,
         });
     }
@@ -514,7 +515,10 @@ fn assert_apply_converges(base: BaseType, desired: &[Value], remote: &[Value], r
     for record in &fixture.desired {
         after.push(RemoteRecord {
             unique_id: record.unique_id.clone(),
-            value: as_stored(&record.value, &fixture.schema, restate),
+            json: RecordJson::new(
+                &as_stored(&record.json.value(), &fixture.schema, restate),
+                &fixture.schema,
+            ),
             deleted: false,
         });
     }

@@ -4,12 +4,16 @@ use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use rayon::prelude::*;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
+use crate::plan::record::RecordJson;
 use crate::schema::base::BaseType;
+use crate::schema::jtd::Schema;
 use crate::vanta::error::VantaError;
 use crate::vanta::pacing::{Pacer, RateLimit};
 use crate::vanta::secret::{Redactor, Secret};
@@ -78,7 +82,7 @@ impl ClientOptions {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RemoteRecord {
     pub unique_id: String,
-    pub value: serde_json::Value,
+    pub json: RecordJson,
     /// Whether Vanta soft-deleted the record (`deletedAt` is set).
     pub deleted: bool,
 }
@@ -150,15 +154,17 @@ struct TokenResponse {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ListResponse {
-    resources: Vec<serde_json::Map<String, serde_json::Value>>,
+struct ListResponse<'a> {
+    /// Each record's text, parsed one by one on all cores.
+    #[serde(borrow)]
+    resources: Vec<&'a RawValue>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SyncRequest<'a> {
     resource_id: &'a str,
-    resources: &'a [serde_json::Value],
+    resources: Vec<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -218,9 +224,15 @@ impl Client {
         self.token.lock().await.minted
     }
 
-    /// Reads every record of a resource. Fails unless the whole set was read and parsed:
-    /// a partial read would plan deletions.
-    pub async fn list(&self, base: BaseType, resource_id: &str) -> Result<RemoteSet, VantaError> {
+    /// Reads every record of a resource, normalising each against the resource's record
+    /// `schema`. Fails unless the whole set was read and parsed: a partial read would plan
+    /// deletions.
+    pub async fn list(
+        &self,
+        base: BaseType,
+        resource_id: &str,
+        schema: &Schema,
+    ) -> Result<RemoteSet, VantaError> {
         let path = format!("/v1/resources/{}", base.path_segment());
         // Errors name the whole request, so they distinguish two resources of one base type.
         let request = format!("{path}?resourceId={resource_id}");
@@ -235,7 +247,7 @@ impl Client {
             })
             .await
             .map_err(|error| self.redact(error))?;
-        parse_list(&request, &body).map_err(|error| self.redact(error))
+        parse_list(&request, &body, schema).map_err(|error| self.redact(error))
     }
 
     /// Replaces every record of a resource with `records`. The request is idempotent (the
@@ -244,18 +256,24 @@ impl Client {
         &self,
         base: BaseType,
         resource_id: &str,
-        records: &[serde_json::Value],
+        records: &[&RecordJson],
     ) -> Result<(), VantaError> {
         let path = format!("/v1/resources/{}", base.path_segment());
-        let request = SyncRequest {
-            resource_id,
-            resources: records,
-        };
-        let body = serde_json::to_vec(&request).map_err(|error| VantaError::InvalidResponse {
+        let encoding_failed = |error: serde_json::Error| VantaError::InvalidResponse {
             method: "PUT",
             path: path.clone(),
             message: format!("could not encode the request: {error}"),
-        })?;
+        };
+        let resources = records
+            .iter()
+            .map(|record| serde_json::from_str::<&RawValue>(record.json()))
+            .collect::<Result<_, _>>()
+            .map_err(encoding_failed)?;
+        let request = SyncRequest {
+            resource_id,
+            resources,
+        };
+        let body = serde_json::to_vec(&request).map_err(encoding_failed)?;
         let response = self
             .send_with_retries("PUT", &path, Endpoint::Resources, |client, token| {
                 client
@@ -560,8 +578,8 @@ impl Client {
 const TOKEN_PATH: &str = "/oauth/token";
 
 /// Parses the body of a list request. Fails on anything but a complete list of records with
-/// distinct string `uniqueId`s.
-fn parse_list(request: &str, body: &[u8]) -> Result<RemoteSet, VantaError> {
+/// distinct string `uniqueId`s. Records are parsed and normalised on all cores.
+fn parse_list(request: &str, body: &[u8], schema: &Schema) -> Result<RemoteSet, VantaError> {
     let invalid = |message: String| VantaError::InvalidResponse {
         method: "GET",
         path: request.to_string(),
@@ -573,33 +591,53 @@ fn parse_list(request: &str, body: &[u8]) -> Result<RemoteSet, VantaError> {
             "the body is not a complete resource list: expected a JSON object".to_string(),
         ));
     }
-    let response: ListResponse = serde_json::from_slice(body)
+    let response: ListResponse<'_> = serde_json::from_slice(body)
         .map_err(|error| invalid(format!("the body is not a complete resource list: {error}")))?;
-    let mut seen = HashSet::new();
-    let mut records = Vec::with_capacity(response.resources.len());
-    for (index, mut item) in response.resources.into_iter().enumerate() {
-        let unique_id = match item.get("uniqueId") {
-            Some(serde_json::Value::String(id)) => id.clone(),
-            _ => return Err(invalid(format!("record {index} has no string `uniqueId`"))),
-        };
-        if !seen.insert(unique_id.clone()) {
-            return Err(invalid(format!(
-                "`uniqueId` `{unique_id}` appears more than once"
-            )));
-        }
-        let deleted = !matches!(item.get("deletedAt"), None | Some(serde_json::Value::Null));
-        for field in crate::vanta::SERVER_FIELDS {
-            item.shift_remove(field);
-        }
-        records.push(RemoteRecord {
-            unique_id,
-            value: serde_json::Value::Object(item),
-            deleted,
-        });
+    let parsed: Vec<Result<RemoteRecord, String>> = response
+        .resources
+        .par_iter()
+        .enumerate()
+        .map(|(index, raw)| parse_record(index, raw, schema))
+        .collect();
+    // The first problem in the body's order is reported, whichever core found it first.
+    let records: Vec<RemoteRecord> = parsed
+        .into_iter()
+        .collect::<Result<_, String>>()
+        .map_err(invalid)?;
+    let mut seen = HashSet::with_capacity(records.len());
+    if let Some(repeated) = records
+        .iter()
+        .find(|record| !seen.insert(record.unique_id.as_str()))
+    {
+        return Err(invalid(format!(
+            "`uniqueId` `{}` appears more than once",
+            repeated.unique_id
+        )));
     }
     Ok(RemoteSet {
         records,
         bytes: body.len(),
+    })
+}
+
+/// Parses one record of a list response and drops its server fields.
+fn parse_record(index: usize, raw: &RawValue, schema: &Schema) -> Result<RemoteRecord, String> {
+    let mut item: serde_json::Map<String, serde_json::Value> = serde_json::from_str(raw.get())
+        .map_err(|error| {
+            format!("the body is not a complete resource list: record {index}: {error}")
+        })?;
+    let unique_id = match item.get("uniqueId") {
+        Some(serde_json::Value::String(id)) => id.clone(),
+        _ => return Err(format!("record {index} has no string `uniqueId`")),
+    };
+    let deleted = !matches!(item.get("deletedAt"), None | Some(serde_json::Value::Null));
+    for field in crate::vanta::SERVER_FIELDS {
+        item.shift_remove(field);
+    }
+    Ok(RemoteRecord {
+        unique_id,
+        json: RecordJson::new(&serde_json::Value::Object(item), schema),
+        deleted,
     })
 }
 
@@ -878,7 +916,11 @@ mod tests {
             client_secret: Secret::new("vcs_test_secret_value"),
         };
         let client = Client::new(ClientOptions::new(url, credentials, Scope::ReadWrite)).unwrap();
-        client.list(BaseType::CustomResource, "r1").await.unwrap();
+        let schema = Schema::from_json(&serde_json::json!({})).unwrap();
+        client
+            .list(BaseType::CustomResource, "r1", &schema)
+            .await
+            .unwrap();
         client
             .sync_all(BaseType::CustomResource, "r1", &[])
             .await

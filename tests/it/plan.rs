@@ -20,7 +20,7 @@ fn seed_as_applied(
         let mut records: Vec<Value> = resource
             .records
             .iter()
-            .map(|record| record.value.clone())
+            .map(|record| record.json.value())
             .collect();
         edit(&resource.name, &mut records);
         sandbox.seed(&resource.resource_id, records);
