@@ -1,6 +1,6 @@
 //! Records held as compact JSON text.
 //!
-//! A large inventory holds hundreds of thousands of records on each side of a plan. As
+//! A large inventory contains hundreds of thousands of records on each side of a plan. As
 //! `serde_json::Value` trees they take several times their JSON size and cost an allocation
 //! per field. A [`RecordJson`] keeps one string per record instead: its canonical JSON (keys
 //! sorted), plus its normal form when normalisation changes it. Unchanged records then compare
@@ -37,12 +37,12 @@ impl RecordJson {
         RecordJson { json, normal }
     }
 
-    /// The record as written or received, as canonical JSON.
+    /// Returns the record as written or received, as canonical JSON.
     pub fn json(&self) -> &str {
         &self.json
     }
 
-    /// The normal form as canonical JSON: equal text means equal records.
+    /// Returns the normal form as canonical JSON. Equal text means equal records.
     pub fn normal(&self) -> &str {
         self.normal.as_deref().unwrap_or(&self.json)
     }
@@ -52,12 +52,12 @@ impl RecordJson {
         self.normal.is_none()
     }
 
-    /// The record as written or received.
+    /// Parses the record as written or received.
     pub fn value(&self) -> Value {
         parse(&self.json)
     }
 
-    /// The normal form of the record.
+    /// Parses the normal form of the record.
     pub fn normal_value(&self) -> Value {
         parse(self.normal())
     }
@@ -85,7 +85,7 @@ mod tests {
     }
 
     #[test]
-    fn a_normal_record_keeps_one_text() {
+    fn record_in_normal_form_keeps_one_text() {
         let record = RecordJson::new(&json!({"uniqueId": "a", "count": 3}), &schema());
         assert!(record.is_normal());
         assert_eq!(record.json(), r#"{"count":3,"uniqueId":"a"}"#);
@@ -93,7 +93,7 @@ mod tests {
     }
 
     #[test]
-    fn the_normal_form_is_kept_beside_the_written_one() {
+    fn record_keeps_normal_form_beside_written() {
         let value = json!({"uniqueId": "a", "seen": "2024-01-02T03:04:05.250+01:00", "count": 2.0});
         let record = RecordJson::new(&value, &schema());
         assert!(!record.is_normal());
@@ -106,7 +106,7 @@ mod tests {
     }
 
     #[test]
-    fn equal_records_written_differently_have_equal_normal_forms() {
+    fn records_written_differently_share_normal_form() {
         let one = RecordJson::new(
             &json!({"seen": "2024-01-02T02:04:05Z", "uniqueId": "a", "count": null}),
             &schema(),
