@@ -1,9 +1,10 @@
 //! Loading a whole inventory: every file, every document, every record, every check.
 //!
 //! Files are read and parsed in parallel, and so are the records of each `Records` document.
-//! Results are merged in path order, so diagnostics and records come out the same on every
-//! run. No check stops the others, because the caller gets every diagnostic and decides. Plan
-//! and apply stop when any diagnostic is an error.
+//! Most files are parsed, checked and converted in one step, so that their YAML trees do not
+//! all exist at once. Results are merged in path order, so diagnostics and records come out
+//! the same on every run. No check stops the others, because the caller gets every
+//! diagnostic and decides. Plan and apply stop when any diagnostic is an error.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -57,6 +58,13 @@ pub fn load(root: &Path) -> Result<(Inventory, Diagnostics), LoadError> {
 }
 
 /// Loads and validates the inventory below `root`.
+///
+/// Files are read in two passes, so that no more than a few YAML trees exist at once. The
+/// first pass parses the files that can declare resources, and the resources are registered.
+/// The second pass parses each remaining file and checks its records against those resources
+/// at once, on all cores, dropping the file's tree as soon as its records are converted.
+/// Everything else is then merged in path order, so diagnostics and records come out the
+/// same on every run.
 pub fn load_with(
     root: &Path,
     options: &LoadOptions,
@@ -65,59 +73,153 @@ pub fn load_with(
         return Err(LoadError::MissingRoot(root.to_path_buf()));
     }
     let paths = walk::find_yaml_files(root)?;
-    let parsed: Vec<ParsedFile> = paths
+    let mut files: Vec<Option<ParsedFile>> = paths
         .par_iter()
         .enumerate()
-        .map(|(index, path)| parse_file(root, path, FileId(index as u32), options))
+        .map(|(index, path)| {
+            let file = read_file(root, path, FileId(index as u32), options);
+            may_declare_resources(&file.text).then(|| file.parse())
+        })
         .collect();
 
     let mut loader = Loader::default();
-    let mut documents = Vec::new();
-    for file in parsed {
-        let id = loader.inventory.sources.add(file.display_path, file.text);
-        debug_assert_eq!(id, file.id);
-        loader.yaml_error_spans.extend(
-            file.diagnostics
-                .items()
-                .iter()
-                .filter_map(|diagnostic| diagnostic.span),
-        );
-        loader.diagnostics.extend(file.diagnostics);
-        documents.extend(file.documents);
-    }
     loader.inventory.root = root.to_path_buf();
-    // An inventory without documents is an error, not a warning, in every command. It is
-    // never what anyone means: a mistyped path, a sparse checkout or a moved folder look
-    // exactly like this. As a warning, `validate` would pass in CI and `plan` would report no
-    // changes forever while the real inventory went unchecked. An intended empty resource
-    // is written as `records: []`, which is a document.
-    if documents.is_empty() && !loader.diagnostics.has_errors() {
-        loader.diagnostics.push(
-            Diagnostic::error(
-                format!("no vanta-gitops documents found in `{}`", root.display()),
-                None,
-            )
-            .with_help(
-                "check the inventory path; every `*.yaml` and `*.yml` file below it is read, except in hidden folders and files listed in `.vanta-gitops-ignore`",
-            ),
-        );
+    for file in files.iter_mut().flatten() {
+        loader.register_declarations(file);
     }
-    loader.load_documents(documents);
+    loader
+        .inventory
+        .resources
+        .sort_by(|a, b| a.name.cmp(&b.name));
+
+    let checked: Vec<Option<ParsedFile>> = {
+        let resources: HashMap<&str, &ResourceDef> = loader
+            .inventory
+            .resources
+            .iter()
+            .map(|resource| (resource.name.as_str(), resource))
+            .collect();
+        paths
+            .par_iter()
+            .enumerate()
+            .zip(&files)
+            .map(|((index, path), first)| {
+                if first.is_some() {
+                    return None;
+                }
+                let mut file = read_file(root, path, FileId(index as u32), options).parse();
+                file.check_records(&resources);
+                Some(file)
+            })
+            .collect()
+    };
+    for (slot, file) in files.iter_mut().zip(checked) {
+        if file.is_some() {
+            *slot = file;
+        }
+    }
+    let mut files: Vec<ParsedFile> = files.into_iter().flatten().collect();
+    for file in &mut files {
+        loader.register_declarations(file);
+    }
+    loader
+        .inventory
+        .resources
+        .sort_by(|a, b| a.name.cmp(&b.name));
+    loader.load_files(files);
     loader.diagnostics.sort();
     // Defaults merged into many records report the same problem once per record.
     loader.diagnostics.dedup();
     Ok((loader.inventory, loader.diagnostics))
 }
 
+/// Reports whether a file's text could contain a `Resource` document. Such a document needs
+/// the word `Resource` written out, or an escape sequence that spells it.
+fn may_declare_resources(text: &str) -> bool {
+    text.contains("Resource") || text.contains('\\')
+}
+
+/// A file's text as read from disk, before parsing.
+struct FileText {
+    id: FileId,
+    display_path: PathBuf,
+    text: Arc<str>,
+    diagnostics: Diagnostics,
+}
+
+impl FileText {
+    fn parse(self) -> ParsedFile {
+        let mut diagnostics = self.diagnostics;
+        let documents = yaml::parse(&self.text, self.id, &mut diagnostics)
+            .into_iter()
+            .filter_map(|document| document.root)
+            .map(Document::Tree)
+            .collect();
+        ParsedFile {
+            id: self.id,
+            display_path: self.display_path,
+            text: self.text,
+            documents,
+            diagnostics,
+        }
+    }
+}
+
 struct ParsedFile {
     id: FileId,
     display_path: PathBuf,
     text: Arc<str>,
-    documents: Vec<Node>,
+    documents: Vec<Document>,
     diagnostics: Diagnostics,
 }
 
-fn parse_file(root: &Path, path: &Path, id: FileId, options: &LoadOptions) -> ParsedFile {
+/// One document of a file, at some step of loading.
+enum Document {
+    /// A document still to be handled, as written.
+    Tree(Node),
+    /// A `Records` document whose records were checked against its resource. Its tree is gone.
+    Checked {
+        resource: String,
+        records: CheckedRecords,
+    },
+    /// A `Workspace` or `Resource` document, already registered.
+    Registered,
+}
+
+impl ParsedFile {
+    /// Checks the records of every `Records` document whose resource is known, replacing its
+    /// tree with the checked records. Other documents stay as they are.
+    fn check_records(&mut self, resources: &HashMap<&str, &ResourceDef>) {
+        let yaml_error_spans: HashSet<Span> = self
+            .diagnostics
+            .items()
+            .iter()
+            .filter_map(|diagnostic| diagnostic.span)
+            .collect();
+        for document in &mut self.documents {
+            let Document::Tree(node) = document else {
+                continue;
+            };
+            if !matches!(document::header(node), Ok("Records")) {
+                continue;
+            }
+            let Some(Value::String(name)) = node.entry("resource").map(|entry| &entry.value.value)
+            else {
+                continue;
+            };
+            let Some(resource) = resources.get(name.as_str()) else {
+                continue;
+            };
+            let records = check_records_document(node, resource, &yaml_error_spans);
+            *document = Document::Checked {
+                resource: name.clone(),
+                records,
+            };
+        }
+    }
+}
+
+fn read_file(root: &Path, path: &Path, id: FileId, options: &LoadOptions) -> FileText {
     let display_path = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     let mut diagnostics = Diagnostics::default();
     let file_span = Span {
@@ -126,11 +228,10 @@ fn parse_file(root: &Path, path: &Path, id: FileId, options: &LoadOptions) -> Pa
         column: 1,
         len: 1,
     };
-    let empty = |diagnostics| ParsedFile {
+    let empty = |diagnostics| FileText {
         id,
         display_path: display_path.clone(),
         text: Arc::from(""),
-        documents: Vec::new(),
         diagnostics,
     };
     match std::fs::metadata(path) {
@@ -175,15 +276,10 @@ fn parse_file(root: &Path, path: &Path, id: FileId, options: &LoadOptions) -> Pa
         Some(without_bom) => Arc::from(without_bom),
         None => Arc::from(text),
     };
-    let documents = yaml::parse(&text, id, &mut diagnostics)
-        .into_iter()
-        .filter_map(|document| document.root)
-        .collect();
-    ParsedFile {
+    FileText {
         id,
         display_path,
         text,
-        documents,
         diagnostics,
     }
 }
@@ -198,55 +294,90 @@ struct Loader {
     /// Names of `Resource` documents that had errors, so that documents referring to them
     /// do not also report an undeclared resource.
     invalid_resources: HashSet<String>,
+    /// The span of the first `Workspace` document's `kind`.
+    workspace_span: Option<Span>,
+    /// The tree of the first `Workspace` document, when it was valid.
+    workspace_node: Option<Node>,
 }
 
 impl Loader {
-    fn load_documents(&mut self, documents: Vec<Node>) {
-        let mut records_documents = Vec::new();
-        let mut custom_test_documents = Vec::new();
-        let mut workspace_span: Option<Span> = None;
-        let mut workspace_node: Option<Node> = None;
-        for node in documents {
-            let kind = match document::header(&node) {
-                Ok(kind) => kind.to_string(),
-                Err(diagnostic) => {
-                    self.diagnostics.push(diagnostic);
-                    continue;
-                }
+    /// Registers the `Workspace` and `Resource` documents of a file, which every other
+    /// document depends on.
+    fn register_declarations(&mut self, file: &mut ParsedFile) {
+        for document in &mut file.documents {
+            let Document::Tree(node) = document else {
+                continue;
             };
-            match kind.as_str() {
-                "Workspace" => {
-                    if let Some(first) = workspace_span {
-                        let diagnostic = Diagnostic::error(
-                            "more than one `Workspace` document",
-                            Some(document::kind_span(&node)),
-                        )
-                        .with_related(first, "first `Workspace` is here");
-                        self.diagnostics.push(diagnostic);
-                        continue;
-                    }
-                    workspace_span = Some(document::kind_span(&node));
-                    match crate::inventory::unknown_fields::decode_all::<Workspace>(&node) {
-                        Ok(workspace) => {
-                            self.inventory.workspace = workspace;
-                            workspace_node = Some(node);
-                        }
-                        Err(problems) => problems
-                            .into_iter()
-                            .for_each(|problem| self.diagnostics.push(problem)),
-                    }
-                }
-                "Resource" => self.load_resource(&node),
-                "Records" => records_documents.push(node),
-                _ => custom_test_documents.push(node),
+            let is_workspace = match document::header(node) {
+                Ok("Workspace") => true,
+                Ok("Resource") => false,
+                _ => continue,
+            };
+            let Document::Tree(node) = std::mem::replace(document, Document::Registered) else {
+                unreachable!("the document was a tree a moment ago");
+            };
+            if is_workspace {
+                self.load_workspace(node);
+            } else {
+                self.load_resource(&node);
             }
         }
-        self.inventory.resources.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+
+    /// Handles every document that is not a declaration, in path order.
+    fn load_files(&mut self, files: Vec<ParsedFile>) {
+        let mut documents = Vec::new();
+        for file in files {
+            let id = self.inventory.sources.add(file.display_path, file.text);
+            debug_assert_eq!(id, file.id);
+            self.yaml_error_spans.extend(
+                file.diagnostics
+                    .items()
+                    .iter()
+                    .filter_map(|diagnostic| diagnostic.span),
+            );
+            self.diagnostics.extend(file.diagnostics);
+            documents.extend(file.documents);
+        }
+        // An inventory without documents is an error, not a warning, in every command. It is
+        // never what anyone means: a mistyped path, a sparse checkout or a moved folder look
+        // exactly like this. As a warning, `validate` would pass in CI and `plan` would report
+        // no changes forever while the real inventory went unchecked. An intended empty
+        // resource is written as `records: []`, which is a document.
+        if documents.is_empty() && !self.diagnostics.has_errors() {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    format!(
+                        "no vanta-gitops documents found in `{}`",
+                        self.inventory.root.display()
+                    ),
+                    None,
+                )
+                .with_help(
+                    "check the inventory path; every `*.yaml` and `*.yml` file below it is read, except in hidden folders and files listed in `.vanta-gitops-ignore`",
+                ),
+            );
+        }
+        let mut custom_test_documents = Vec::new();
         let mut seen_ids: HashMap<(usize, String), Span> = HashMap::new();
-        // Each tree is dropped as soon as its records are converted, so a large inventory never
-        // keeps every tree and every converted record at once.
-        for node in records_documents {
-            self.load_records(&node, &mut seen_ids);
+        for document in documents {
+            match document {
+                Document::Registered => {}
+                Document::Checked { resource, records } => {
+                    let index = self
+                        .inventory
+                        .resources
+                        .iter()
+                        .position(|declared| declared.name == resource)
+                        .expect("records are checked only against declared resources");
+                    self.add_records(index, records, &mut seen_ids);
+                }
+                Document::Tree(node) => match document::header(&node) {
+                    Err(diagnostic) => self.diagnostics.push(diagnostic),
+                    Ok("Records") => self.load_records(&node, &mut seen_ids),
+                    Ok(_) => custom_test_documents.push(node),
+                },
+            }
         }
         for resource in &mut self.inventory.resources {
             resource
@@ -259,7 +390,30 @@ impl Loader {
         self.inventory
             .custom_tests
             .sort_by(|a, b| a.name.cmp(&b.name));
+        let workspace_node = self.workspace_node.take();
         self.check_workspace_references(workspace_node.as_ref());
+    }
+
+    fn load_workspace(&mut self, node: Node) {
+        if let Some(first) = self.workspace_span {
+            let diagnostic = Diagnostic::error(
+                "more than one `Workspace` document",
+                Some(document::kind_span(&node)),
+            )
+            .with_related(first, "first `Workspace` is here");
+            self.diagnostics.push(diagnostic);
+            return;
+        }
+        self.workspace_span = Some(document::kind_span(&node));
+        match crate::inventory::unknown_fields::decode_all::<Workspace>(&node) {
+            Ok(workspace) => {
+                self.inventory.workspace = workspace;
+                self.workspace_node = Some(node);
+            }
+            Err(problems) => problems
+                .into_iter()
+                .for_each(|problem| self.diagnostics.push(problem)),
+        }
     }
 
     fn load_resource(&mut self, node: &Node) {
@@ -382,101 +536,35 @@ impl Loader {
     }
 
     fn load_records(&mut self, node: &Node, seen_ids: &mut HashMap<(usize, String), Span>) {
-        for entry in node.entries().unwrap_or_default() {
-            if !["apiVersion", "kind", "resource", "defaults", "records"]
-                .contains(&entry.key.as_str())
-            {
-                let mut diagnostic = Diagnostic::error(
-                    format!("unknown field `{}`", entry.key),
-                    Some(entry.key_span),
-                );
-                let known = ["resource", "defaults", "records"].into_iter();
-                if let Some(suggestion) = document::did_you_mean(&entry.key, known) {
-                    diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
-                }
+        let Some(index) = self.resource_index(node, "resource") else {
+            for diagnostic in unknown_records_fields(node) {
                 self.diagnostics.push(diagnostic);
             }
-        }
-        let Some(index) = self.resource_index(node, "resource") else {
             return;
         };
-        let defaults = match node.entry("defaults") {
-            None => &[][..],
-            Some(Entry {
-                value:
-                    Node {
-                        value: Value::Mapping(entries),
-                        ..
-                    },
-                ..
-            }) => entries.as_slice(),
-            Some(entry) => {
-                let message = format!(
-                    "`defaults` must be a mapping, found {}",
-                    entry.value.describe()
-                );
-                self.diagnostics
-                    .push(Diagnostic::error(message, Some(entry.value.span)));
-                return;
-            }
-        };
-        let records = match node.entry("records") {
-            Some(Entry {
-                value:
-                    Node {
-                        value: Value::Sequence(items),
-                        ..
-                    },
-                ..
-            }) => items.as_slice(),
-            Some(entry) if entry.value.value == Value::Null => {
-                // `records:` with nothing after it is more often an unfinished edit than a
-                // wish to delete every record, so the empty set must be written out. The
-                // error points at the key, because an empty value has no text to point at.
-                let span = entry.key_span;
-                let message = "`records` is null";
-                let help = "write `records: []` to declare that the resource should be empty";
-                self.diagnostics
-                    .push(Diagnostic::error(message, Some(span)).with_help(help));
-                return;
-            }
-            Some(entry) => {
-                let message = format!(
-                    "`records` must be a sequence, found {}",
-                    entry.value.describe()
-                );
-                self.diagnostics
-                    .push(Diagnostic::error(message, Some(entry.value.span)));
-                return;
-            }
-            None => {
-                let message = "missing required field `records`";
-                let help = "write `records: []` to declare that the resource should be empty";
-                self.diagnostics
-                    .push(Diagnostic::error(message, Some(node.span)).with_help(help));
-                return;
-            }
+        let records = check_records_document(
+            node,
+            &self.inventory.resources[index],
+            &self.yaml_error_spans,
+        );
+        self.add_records(index, records, seen_ids);
+    }
+
+    /// Adds a document's checked records to a resource in order, reporting their problems and
+    /// any `uniqueId` used before.
+    fn add_records(
+        &mut self,
+        index: usize,
+        records: CheckedRecords,
+        seen_ids: &mut HashMap<(usize, String), Span>,
+    ) {
+        for diagnostic in records.diagnostics {
+            self.diagnostics.push(diagnostic);
+        }
+        let Some(checked) = records.records else {
+            return;
         };
         self.inventory.resources[index].managed = true;
-        // Records are validated and converted on all cores. Their diagnostics and the
-        // duplicate check are then applied in file order, so output does not depend on timing.
-        let resource = &self.inventory.resources[index];
-        let yaml_error_spans = &self.yaml_error_spans;
-        let checked: Vec<CheckedRecord> = records
-            .par_iter()
-            .map(|record| {
-                let merged = merge_defaults(defaults, record);
-                let record = merged.as_ref().unwrap_or(record);
-                let mut diagnostics = Vec::new();
-                let desired = check_record(resource, record, yaml_error_spans, &mut diagnostics);
-                CheckedRecord {
-                    desired,
-                    diagnostics,
-                    unique_span: record.pointer(&["uniqueId"]).map(|found| found.span),
-                    record_span: record.span,
-                }
-            })
-            .collect();
         for checked in checked {
             for diagnostic in checked.diagnostics {
                 self.diagnostics.push(diagnostic);
@@ -675,6 +763,125 @@ fn field_value_spans(node: &Node, path: &str) -> Vec<Span> {
     spans
 }
 
+/// Returns the unknown top-level fields of a `Records` document.
+fn unknown_records_fields(node: &Node) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for entry in node.entries().unwrap_or_default() {
+        if ["apiVersion", "kind", "resource", "defaults", "records"].contains(&entry.key.as_str()) {
+            continue;
+        }
+        let mut diagnostic = Diagnostic::error(
+            format!("unknown field `{}`", entry.key),
+            Some(entry.key_span),
+        );
+        let known = ["resource", "defaults", "records"].into_iter();
+        if let Some(suggestion) = document::did_you_mean(&entry.key, known) {
+            diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
+        }
+        diagnostics.push(diagnostic);
+    }
+    diagnostics
+}
+
+/// The records of one `Records` document after checking.
+struct CheckedRecords {
+    /// Problems of the document itself, such as an unknown field.
+    diagnostics: Vec<Diagnostic>,
+    /// Each record with its own problems, or `None` when `records` is not a sequence.
+    records: Option<Vec<CheckedRecord>>,
+}
+
+impl CheckedRecords {
+    fn invalid(diagnostics: Vec<Diagnostic>) -> CheckedRecords {
+        CheckedRecords {
+            diagnostics,
+            records: None,
+        }
+    }
+}
+
+/// Validates and converts the records of a `Records` document against its resource, on all
+/// cores. It reads only shared data, so documents of different files are checked in parallel.
+fn check_records_document(
+    node: &Node,
+    resource: &ResourceDef,
+    yaml_error_spans: &HashSet<Span>,
+) -> CheckedRecords {
+    let mut diagnostics = unknown_records_fields(node);
+    let defaults = match node.entry("defaults") {
+        None => &[][..],
+        Some(Entry {
+            value:
+                Node {
+                    value: Value::Mapping(entries),
+                    ..
+                },
+            ..
+        }) => entries.as_slice(),
+        Some(entry) => {
+            let message = format!(
+                "`defaults` must be a mapping, found {}",
+                entry.value.describe()
+            );
+            diagnostics.push(Diagnostic::error(message, Some(entry.value.span)));
+            return CheckedRecords::invalid(diagnostics);
+        }
+    };
+    let records = match node.entry("records") {
+        Some(Entry {
+            value:
+                Node {
+                    value: Value::Sequence(items),
+                    ..
+                },
+            ..
+        }) => items.as_slice(),
+        Some(entry) if entry.value.value == Value::Null => {
+            // `records:` with nothing after it is more often an unfinished edit than a
+            // wish to delete every record, so the empty set must be written out. The
+            // error points at the key, because an empty value has no text to point at.
+            let span = entry.key_span;
+            let message = "`records` is null";
+            let help = "write `records: []` to declare that the resource should be empty";
+            diagnostics.push(Diagnostic::error(message, Some(span)).with_help(help));
+            return CheckedRecords::invalid(diagnostics);
+        }
+        Some(entry) => {
+            let message = format!(
+                "`records` must be a sequence, found {}",
+                entry.value.describe()
+            );
+            diagnostics.push(Diagnostic::error(message, Some(entry.value.span)));
+            return CheckedRecords::invalid(diagnostics);
+        }
+        None => {
+            let message = "missing required field `records`";
+            let help = "write `records: []` to declare that the resource should be empty";
+            diagnostics.push(Diagnostic::error(message, Some(node.span)).with_help(help));
+            return CheckedRecords::invalid(diagnostics);
+        }
+    };
+    let records = records
+        .par_iter()
+        .map(|record| {
+            let merged = merge_defaults(defaults, record);
+            let record = merged.as_ref().unwrap_or(record);
+            let mut diagnostics = Vec::new();
+            let desired = check_record(resource, record, yaml_error_spans, &mut diagnostics);
+            CheckedRecord {
+                desired,
+                diagnostics,
+                unique_span: record.pointer(&["uniqueId"]).map(|found| found.span),
+                record_span: record.span,
+            }
+        })
+        .collect();
+    CheckedRecords {
+        diagnostics,
+        records: Some(records),
+    }
+}
+
 /// Merges a `Records` document's `defaults` under a record: a key the record sets wins, and
 /// nested mappings present in both merge key by key. Returns `None` when there is nothing to
 /// merge, so the record is used as written.
@@ -801,4 +1008,100 @@ fn check_record(
         json: RecordJson::new(&value, &resource.schema),
         span: record.span,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RESOURCES: &str = "\
+apiVersion: vanta-gitops/v1
+kind: Resource
+name: servers
+baseType: CustomResource
+resourceId: r-servers
+";
+
+    fn records(unique_id: &str, display_name: &str) -> String {
+        format!(
+            "\
+apiVersion: vanta-gitops/v1
+kind: Records
+resource: servers
+records:
+  - uniqueId: {unique_id}
+    displayName: {display_name}
+    externalUrl: https://cmdb.example.com/{unique_id}
+"
+        )
+    }
+
+    fn load_files(files: &[(&str, &str)]) -> (Inventory, Diagnostics) {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            std::fs::write(dir.path().join(path), text).unwrap();
+        }
+        load(dir.path()).unwrap()
+    }
+
+    fn unique_ids(inventory: &Inventory) -> Vec<&str> {
+        let servers = inventory.resource("servers").unwrap();
+        servers
+            .records
+            .iter()
+            .map(|record| record.unique_id.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn records_load_before_their_resource_file() {
+        let (inventory, diagnostics) = load_files(&[
+            ("a-servers.yaml", &records("s-1", "one")),
+            ("z-resources.yaml", RESOURCES),
+        ]);
+        assert!(diagnostics.items().is_empty(), "{diagnostics:?}");
+        assert_eq!(unique_ids(&inventory), ["s-1"]);
+        assert!(inventory.resource("servers").unwrap().managed);
+    }
+
+    #[test]
+    fn escaped_resource_kind_is_declared() {
+        let escaped = RESOURCES
+            .replace("kind: Resource", r#"kind: "\x52esource""#)
+            .replace("CustomResource", r#""Custom\x52esource""#);
+        assert!(!escaped.contains("Resource"));
+        let (inventory, diagnostics) = load_files(&[
+            ("resources.yaml", &escaped),
+            ("servers.yaml", &records("s-1", "one")),
+        ]);
+        assert!(diagnostics.items().is_empty(), "{diagnostics:?}");
+        assert_eq!(unique_ids(&inventory), ["s-1"]);
+    }
+
+    #[test]
+    fn duplicates_follow_path_order_in_both_passes() {
+        // A record whose text mentions `Resource` is read in the first pass, the others in
+        // the second. The later path is the duplicate whichever pass read it.
+        let first_pass = records("s-1", "Resource one");
+        let second_pass = records("s-1", "one");
+        for (a, b) in [(&first_pass, &second_pass), (&second_pass, &first_pass)] {
+            let (inventory, diagnostics) =
+                load_files(&[("resources.yaml", RESOURCES), ("a.yaml", a), ("b.yaml", b)]);
+            let errors = diagnostics.items();
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            assert!(errors[0].message.contains("duplicate uniqueId `s-1`"));
+            let path = inventory.sources.path(errors[0].span.unwrap().file);
+            assert_eq!(path, Path::new("b.yaml"));
+            assert_eq!(unique_ids(&inventory), ["s-1"]);
+        }
+    }
+
+    #[test]
+    fn records_of_undeclared_resource_are_reported() {
+        let (inventory, diagnostics) = load_files(&[("servers.yaml", &records("s-1", "one"))]);
+        let errors = diagnostics.items();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].message.contains("undeclared resource `servers`"));
+        assert!(inventory.resources.is_empty());
+    }
 }
