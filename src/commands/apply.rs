@@ -205,7 +205,7 @@ async fn apply_with(
 fn read_saved_plan(path: &Path) -> anyhow::Result<Plan> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("could not read `{}`", path.display()))?;
-    let plan: Plan = serde_json::from_str(&text)
+    let mut plan: Plan = serde_json::from_str(&text)
         .with_context(|| format!("`{}` is not a plan saved with `plan --out`", path.display()))?;
     let major = plan.format_version.split('.').next().unwrap_or("");
     if major
@@ -219,7 +219,7 @@ fn read_saved_plan(path: &Path) -> anyhow::Result<Plan> {
             plan.format_version
         );
     }
-    if crate::plan::diff::plan_digest(&plan) != plan.plan_digest {
+    if crate::plan::diff::plan_digest(&mut plan) != plan.plan_digest {
         anyhow::bail!(
             "the saved plan `{}` was modified after it was made (its digest does not match)",
             path.display()

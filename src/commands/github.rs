@@ -102,10 +102,10 @@ fn warn_omitted(fitted: &Fitted, medium: &str, printer: Printer) {
 fn read_plan(path: &Path) -> anyhow::Result<Plan> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("could not read `{}`", path.display()))?;
-    let plan: Plan = serde_json::from_str(&text)
+    let mut plan: Plan = serde_json::from_str(&text)
         .with_context(|| format!("`{}` is not a plan saved with `plan --out`", path.display()))?;
     // Reviewers read what is published, so a plan edited after it was made is not published.
-    if crate::plan::diff::plan_digest(&plan) != plan.plan_digest {
+    if crate::plan::diff::plan_digest(&mut plan) != plan.plan_digest {
         bail!(
             "`{}` was modified after it was made (its digest does not match); plan again",
             path.display()

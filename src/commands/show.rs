@@ -15,13 +15,13 @@ pub fn run(args: &ShowArgs, printer: Printer) -> anyhow::Result<ExitCode> {
     let text = std::fs::read_to_string(&args.plan)
         .with_context(|| format!("could not read `{}`", args.plan.display()))?;
     check_format_version(&text, &args.plan)?;
-    let plan: Plan = serde_json::from_str(&text).with_context(|| {
+    let mut plan: Plan = serde_json::from_str(&text).with_context(|| {
         format!(
             "`{}` is not a plan saved with `plan --out`",
             args.plan.display()
         )
     })?;
-    if crate::plan::diff::plan_digest(&plan) != plan.plan_digest {
+    if crate::plan::diff::plan_digest(&mut plan) != plan.plan_digest {
         printer.warning(&format!(
             "`{}` was modified after it was made (its digest does not match); what follows may not be what was planned",
             args.plan.display()

@@ -16,7 +16,7 @@ use crate::plan::model::{
     Action, ElementChange, ElementOp, FORMAT_VERSION, FieldChange, Plan, RecordChange,
     RecordSource, ResourcePlan, SENSITIVE, SourceLocation, Summary, TestImpact,
 };
-use crate::plan::normalize::{canonical_json, fractional_timestamps, push_json_string};
+use crate::plan::normalize::{fractional_timestamps, push_json_string};
 use crate::schema::base::BaseType;
 use crate::schema::jtd::{Form, Schema};
 use crate::vanta::RemoteRecord;
@@ -81,18 +81,21 @@ pub fn build(input: &PlanInput<'_>) -> Plan {
         inventory: None,
         plan_digest: String::new(),
     };
-    plan.plan_digest = plan_digest(&plan);
+    plan.plan_digest = plan_digest(&mut plan);
     plan
 }
 
-/// Computes the digest of a plan: SHA-256 over its canonical JSON with the digest left empty.
-pub fn plan_digest(plan: &Plan) -> String {
-    let mut value = serde_json::to_value(plan).unwrap_or(Value::Null);
-    if let Value::Object(members) = &mut value {
-        members.insert("plan_digest".to_string(), Value::String(String::new()));
-        members.shift_remove("inventory");
-    }
-    sha256(canonical_json(&value).as_bytes())
+/// Computes the digest of a plan: SHA-256 over its compact JSON with `plan_digest` empty and
+/// `inventory` left out. The JSON goes straight into the hash, so a plan with a hundred
+/// thousand records is never copied. Both fields are restored before returning.
+pub fn plan_digest(plan: &mut Plan) -> String {
+    let digest = std::mem::take(&mut plan.plan_digest);
+    let inventory = plan.inventory.take();
+    let mut hasher = Sha256::new();
+    serde_json::to_writer(&mut hasher, &*plan).expect("a plan always serialises to JSON");
+    plan.plan_digest = digest;
+    plan.inventory = inventory;
+    hex_digest(hasher)
 }
 
 /// Removes a user name, password, query and fragment from a URL, so that a URL given with
@@ -128,12 +131,6 @@ fn hex_digest(hasher: Sha256) -> String {
         text.push_str(&format!("{byte:02x}"));
     }
     text
-}
-
-fn sha256(bytes: &[u8]) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(bytes);
-    hex_digest(hasher)
 }
 
 /// Builds the plan of one resource.

@@ -187,11 +187,19 @@ pub struct FieldChange {
     pub path: Vec<String>,
     /// The normalised value in Vanta, absent when Vanta does not have the field. A sensitive
     /// value is replaced by `(sensitive value)`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "sorted_option"
+    )]
     pub before: Option<serde_json::Value>,
     /// The normalised desired value, absent when the field is removed. A sensitive value is
     /// replaced by `(sensitive value)`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "sorted_option"
+    )]
     pub after: Option<serde_json::Value>,
     /// Whether the values are masked because the field is declared sensitive.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -208,7 +216,52 @@ pub struct ElementChange {
     /// Whether the element stays, is added or is removed.
     pub op: ElementOp,
     /// The element's normalised value.
+    #[serde(serialize_with = "sorted")]
     pub value: serde_json::Value,
+}
+
+/// Writes a value with the members of every object sorted by name. A plan read back from a
+/// file then writes the same JSON whatever order the file had, so its digest still matches.
+fn sorted<S: serde::Serializer>(
+    value: &serde_json::Value,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    Sorted(value).serialize(serializer)
+}
+
+fn sorted_option<S: serde::Serializer>(
+    value: &Option<serde_json::Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    value.as_ref().map(Sorted).serialize(serializer)
+}
+
+/// A value that serialises with object members sorted by name.
+struct Sorted<'a>(&'a serde_json::Value);
+
+impl Serialize for Sorted<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self.0 {
+            serde_json::Value::Object(members) => {
+                let mut entries: Vec<(&String, &serde_json::Value)> = members.iter().collect();
+                entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                let mut map = serializer.serialize_map(Some(entries.len()))?;
+                for (name, member) in entries {
+                    map.serialize_entry(name, &Sorted(member))?;
+                }
+                map.end()
+            }
+            serde_json::Value::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(&Sorted(item))?;
+                }
+                seq.end()
+            }
+            scalar => scalar.serialize(serializer),
+        }
+    }
 }
 
 /// Whether an array element stays, is added or is removed.

@@ -77,7 +77,7 @@ impl Fixture {
         let line = u32::try_from(self.desired.len()).unwrap() * 5 + 3;
         self.desired.push(DesiredRecord {
             unique_id,
-            json: RecordJson::new(&value, &self.schema),
+            json: RecordJson::new(value, &self.schema),
             span: Span {
                 file: crate::diagnostics::FileId(0),
                 line,
@@ -91,7 +91,7 @@ impl Fixture {
         let unique_id = value["uniqueId"].as_str().unwrap().to_string();
         self.remote.push(RemoteRecord {
             unique_id,
-            json: RecordJson::new(&value, &self.schema),
+            json: RecordJson::new(value, &self.schema),
             deleted,
         });
     }
@@ -320,6 +320,41 @@ fn email_case_warning_hides_sensitive_addresses() {
     }
 }
 
+#[test]
+fn plan_digest_ignores_member_order() {
+    let mut fixture = Fixture::new(BaseType::CustomResource);
+    let mut changed = server("s-1", 4);
+    changed["customProperties"]["logins"] = json!([{"user": "ada", "secret": "x"}]);
+    fixture.want(changed);
+    fixture.have(server("s-1", 4), false);
+    let plan = fixture.plan();
+    let text = json_render::render(&plan);
+    assert!(text.contains(r#""secret": "x""#), "{text}");
+
+    // Rewrite the saved plan with the members of the login in the other order.
+    let mut saved: Value = serde_json::from_str(&text).unwrap();
+    let login = &mut saved["resources"][0]["changes"][0]["fields"][0]["after"][0];
+    let reversed: serde_json::Map<String, Value> = login
+        .as_object()
+        .unwrap()
+        .iter()
+        .rev()
+        .map(|(name, member)| (name.clone(), member.clone()))
+        .collect();
+    *login = Value::Object(reversed);
+    let reordered = serde_json::to_string(&saved).unwrap();
+    assert!(
+        reordered.contains(r#"{"user":"ada","secret":"x"}"#),
+        "{reordered}"
+    );
+    let mut read: Plan = serde_json::from_str(&reordered).unwrap();
+    assert_eq!(crate::plan::diff::plan_digest(&mut read), plan.plan_digest);
+
+    let edited = text.replace(r#""secret": "x""#, r#""secret": "y""#);
+    let mut read: Plan = serde_json::from_str(&edited).unwrap();
+    assert_ne!(crate::plan::diff::plan_digest(&mut read), plan.plan_digest);
+}
+
 fn user(id: &str, mfa: &[&str]) -> Value {
     json!({
         "displayName": id,
@@ -516,7 +551,7 @@ fn assert_apply_converges(base: BaseType, desired: &[Value], remote: &[Value], r
         after.push(RemoteRecord {
             unique_id: record.unique_id.clone(),
             json: RecordJson::new(
-                &as_stored(&record.json.value(), &fixture.schema, restate),
+                as_stored(&record.json.value(), &fixture.schema, restate),
                 &fixture.schema,
             ),
             deleted: false,

@@ -690,7 +690,7 @@ fn saved_plan_for_another_api_is_rejected() {
     let mut plan: vanta_gitops::plan::Plan =
         serde_json::from_str(&fixture.inventory.read("plan.json")).unwrap();
     plan.api_url = "https://api.vanta.com".to_string();
-    plan.plan_digest = vanta_gitops::plan::diff::plan_digest(&plan);
+    plan.plan_digest = vanta_gitops::plan::diff::plan_digest(&mut plan);
     fixture
         .inventory
         .write("plan.json", &serde_json::to_string(&plan).unwrap());

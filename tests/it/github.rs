@@ -297,7 +297,7 @@ fn inflate_plan(inventory: &TestInventory, characters: usize) -> PathBuf {
     // The inflated plan gets a digest of its own, as if it had been planned this way, because
     // publishing rejects plans whose digest does not match.
     let mut parsed: vanta_gitops::plan::Plan = serde_json::from_value(plan).unwrap();
-    parsed.plan_digest = vanta_gitops::plan::diff::plan_digest(&parsed);
+    parsed.plan_digest = vanta_gitops::plan::diff::plan_digest(&mut parsed);
     let big = inventory.path().join("big-plan.json");
     std::fs::write(&big, serde_json::to_string(&parsed).unwrap()).unwrap();
     big
