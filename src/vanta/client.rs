@@ -636,7 +636,7 @@ fn parse_record(index: usize, raw: &RawValue, schema: &Schema) -> Result<RemoteR
     }
     Ok(RemoteRecord {
         unique_id,
-        json: RecordJson::new(&serde_json::Value::Object(item), schema),
+        json: RecordJson::new(serde_json::Value::Object(item), schema),
         deleted,
     })
 }
