@@ -971,10 +971,18 @@ fn check_record(
     // `1e3` or `4096.0` in an integer field is valid JTD. It is sent as the integer it
     // denotes, so Vanta never receives a float where it expects an int32.
     crate::plan::normalize::integers_for_sending(&mut value, &resource.schema, &resource.schema);
-    for path in
+    // Fractional seconds are outside normal form, so a record in normal form has none.
+    let fractional = if crate::plan::normalize::needs_normalization(
+        &value,
+        &resource.schema,
+        &resource.schema,
+    ) {
         crate::plan::normalize::fractional_timestamps(&value, &resource.schema, &resource.schema)
-    {
-        let span = record.pointer(&path).map(|found| found.span);
+    } else {
+        Vec::new()
+    };
+    for path in &fractional {
+        let span = record.pointer(path).map(|found| found.span);
         let message = format!(
             "`{}` has fractional seconds, which Vanta drops",
             path.join(".")
@@ -1008,6 +1016,7 @@ fn check_record(
         unique_id,
         json: RecordJson::new(value, &resource.schema),
         span: record.span,
+        fractional,
     })
 }
 

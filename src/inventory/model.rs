@@ -58,4 +58,6 @@ pub struct DesiredRecord {
     pub json: RecordJson,
     /// The start of the record.
     pub span: Span,
+    /// The paths of timestamps written with fractional seconds, which Vanta drops.
+    pub fractional: Vec<Vec<String>>,
 }

@@ -16,7 +16,7 @@ use crate::plan::model::{
     Action, ElementChange, ElementOp, FORMAT_VERSION, FieldChange, Plan, RecordChange,
     RecordSource, ResourcePlan, SENSITIVE, SourceLocation, Summary, TestImpact,
 };
-use crate::plan::normalize::{fractional_timestamps, push_json_string};
+use crate::plan::normalize::push_json_string;
 use crate::schema::base::BaseType;
 use crate::schema::jtd::{Form, Schema};
 use crate::vanta::RemoteRecord;
@@ -166,13 +166,8 @@ pub fn plan_resource(
         return plan;
     }
     email_case_warnings(resource, warnings);
-    // Only a record outside normal form can have fractional seconds.
-    for record in resource
-        .desired
-        .iter()
-        .filter(|record| !record.json.is_normal())
-    {
-        for path in fractional_timestamps(&record.json.value(), schema, schema) {
+    for record in resource.desired {
+        for path in &record.fractional {
             warnings.push(format!(
                 "{}[{}]: `{}` has fractional seconds, which Vanta drops; the plan compares \
                  whole seconds",
@@ -583,8 +578,10 @@ fn email_case_warnings(resource: &ResourceInput<'_>, warnings: &mut Vec<String>)
         let Some(desired) = desired.as_deref() else {
             continue;
         };
+        // Equal records have equal emails, so only records that differ are parsed.
         let Some(current) = remote
             .get(record.unique_id.as_str())
+            .filter(|remote| remote.json.normal() != record.json.normal())
             .and_then(|remote| email_of(remote.json.normal()))
         else {
             continue;

@@ -75,8 +75,11 @@ impl Fixture {
     fn want(&mut self, value: Value) {
         let unique_id = value["uniqueId"].as_str().unwrap().to_string();
         let line = u32::try_from(self.desired.len()).unwrap() * 5 + 3;
+        let fractional =
+            crate::plan::normalize::fractional_timestamps(&value, &self.schema, &self.schema);
         self.desired.push(DesiredRecord {
             unique_id,
+            fractional,
             json: RecordJson::new(value, &self.schema),
             span: Span {
                 file: crate::diagnostics::FileId(0),
