@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::OnceLock;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
@@ -30,28 +30,31 @@ pub struct Span {
 pub struct SourceFile {
     /// The path as shown to users: relative to the inventory root where possible.
     pub path: PathBuf,
-    pub text: Arc<str>,
-    line_starts: Vec<usize>,
+    text: String,
+    /// The byte offset of each line's start, built the first time a line is shown.
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
-    /// Creates a source file and indexes its lines.
-    pub fn new(path: PathBuf, text: Arc<str>) -> SourceFile {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(index, _)| index + 1));
+    /// Creates a source file.
+    pub fn new(path: PathBuf, text: String) -> SourceFile {
         SourceFile {
             path,
             text,
-            line_starts,
+            line_starts: OnceLock::new(),
         }
     }
 
     /// Returns the text of a 1-based line without its line break, or `None` past the end.
     pub fn line(&self, line: u32) -> Option<&str> {
+        let line_starts = self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(self.text.match_indices('\n').map(|(index, _)| index + 1));
+            starts
+        });
         let index = usize::try_from(line).ok()?.checked_sub(1)?;
-        let start = *self.line_starts.get(index)?;
-        let end = self
-            .line_starts
+        let start = *line_starts.get(index)?;
+        let end = line_starts
             .get(index + 1)
             .copied()
             .unwrap_or(self.text.len());
@@ -68,7 +71,7 @@ pub struct SourceMap {
 
 impl SourceMap {
     /// Adds a file and returns its id.
-    pub fn add(&mut self, path: PathBuf, text: Arc<str>) -> FileId {
+    pub fn add(&mut self, path: PathBuf, text: String) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).expect("fewer than 2^32 files"));
         self.files.push(SourceFile::new(path, text));
         id
@@ -89,8 +92,8 @@ impl SourceMap {
         }
         for (file, shown) in self.files.iter_mut().zip(shown) {
             if !shown {
-                file.text = Arc::from("");
-                file.line_starts = vec![0];
+                file.text = String::new();
+                file.line_starts = OnceLock::new();
             }
         }
     }
@@ -495,7 +498,7 @@ mod tests {
 
     fn sources() -> (SourceMap, FileId) {
         let mut sources = SourceMap::default();
-        let text: Arc<str> = Arc::from("uniqueId: u-1\nstatus: ACTIVE\nstatus: GONE\n");
+        let text = "uniqueId: u-1\nstatus: ACTIVE\nstatus: GONE\n".to_string();
         let id = sources.add(PathBuf::from("users/a.yaml"), text);
         (sources, id)
     }
@@ -503,8 +506,8 @@ mod tests {
     #[test]
     fn source_text_kept_only_where_shown() {
         let (mut sources, shown) = sources();
-        let related = sources.add(PathBuf::from("users/b.yaml"), Arc::from("a: 1\n"));
-        let unused = sources.add(PathBuf::from("users/c.yaml"), Arc::from("b: 2\n"));
+        let related = sources.add(PathBuf::from("users/b.yaml"), "a: 1\n".to_string());
+        let unused = sources.add(PathBuf::from("users/c.yaml"), "b: 2\n".to_string());
         let span = |file| Span {
             file,
             line: 1,

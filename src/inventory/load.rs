@@ -8,7 +8,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -144,7 +143,7 @@ fn may_declare_resources(text: &str) -> bool {
 struct FileText {
     id: FileId,
     display_path: PathBuf,
-    text: Arc<str>,
+    text: String,
     diagnostics: Diagnostics,
 }
 
@@ -169,7 +168,7 @@ impl FileText {
 struct ParsedFile {
     id: FileId,
     display_path: PathBuf,
-    text: Arc<str>,
+    text: String,
     documents: Vec<Document>,
     diagnostics: Diagnostics,
 }
@@ -232,7 +231,7 @@ fn read_file(root: &Path, path: &Path, id: FileId, options: &LoadOptions) -> Fil
     let empty = |diagnostics| FileText {
         id,
         display_path: display_path.clone(),
-        text: Arc::from(""),
+        text: String::new(),
         diagnostics,
     };
     match std::fs::metadata(path) {
@@ -273,10 +272,10 @@ fn read_file(root: &Path, path: &Path, id: FileId, options: &LoadOptions) -> Fil
             return empty(diagnostics);
         }
     };
-    let text: Arc<str> = match text.strip_prefix('\u{feff}') {
-        Some(without_bom) => Arc::from(without_bom),
-        None => Arc::from(text),
-    };
+    let mut text = text;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
     FileText {
         id,
         display_path,
@@ -360,7 +359,6 @@ impl Loader {
             );
         }
         let mut custom_test_documents = Vec::new();
-        let mut seen_ids: HashMap<(usize, String), Span> = HashMap::new();
         for document in documents {
             match document {
                 Document::Registered => {}
@@ -371,20 +369,16 @@ impl Loader {
                         .iter()
                         .position(|declared| declared.name == resource)
                         .expect("records are checked only against declared resources");
-                    self.add_records(index, records, &mut seen_ids);
+                    self.add_records(index, records);
                 }
                 Document::Tree(node) => match document::header(&node) {
                     Err(diagnostic) => self.diagnostics.push(diagnostic),
-                    Ok("Records") => self.load_records(&node, &mut seen_ids),
+                    Ok("Records") => self.load_records(&node),
                     Ok(_) => custom_test_documents.push(node),
                 },
             }
         }
-        for resource in &mut self.inventory.resources {
-            resource
-                .records
-                .sort_by(|a, b| a.unique_id.cmp(&b.unique_id));
-        }
+        self.remove_duplicates();
         for node in &custom_test_documents {
             self.load_custom_test(node);
         }
@@ -536,7 +530,7 @@ impl Loader {
         index
     }
 
-    fn load_records(&mut self, node: &Node, seen_ids: &mut HashMap<(usize, String), Span>) {
+    fn load_records(&mut self, node: &Node) {
         let Some(index) = self.resource_index(node, "resource") else {
             for diagnostic in unknown_records_fields(node) {
                 self.diagnostics.push(diagnostic);
@@ -548,47 +542,53 @@ impl Loader {
             &self.inventory.resources[index],
             &self.yaml_error_spans,
         );
-        self.add_records(index, records, seen_ids);
+        self.add_records(index, records);
     }
 
-    /// Adds a document's checked records to a resource in order, reporting their problems and
-    /// any `uniqueId` used before.
-    fn add_records(
-        &mut self,
-        index: usize,
-        records: CheckedRecords,
-        seen_ids: &mut HashMap<(usize, String), Span>,
-    ) {
+    /// Adds a document's checked records to a resource in order, with their problems.
+    fn add_records(&mut self, index: usize, records: CheckedRecords) {
         for diagnostic in records.diagnostics {
             self.diagnostics.push(diagnostic);
         }
         let Some(checked) = records.records else {
             return;
         };
-        self.inventory.resources[index].managed = true;
+        let resource = &mut self.inventory.resources[index];
+        resource.managed = true;
         for checked in checked {
             for diagnostic in checked.diagnostics {
                 self.diagnostics.push(diagnostic);
             }
-            if let Some(desired) = checked.desired {
-                let key = (index, desired.unique_id.clone());
-                if let Some(first) = seen_ids.get(&key) {
-                    let unique_span = checked.unique_span;
-                    let diagnostic = Diagnostic::error(
-                        format!(
-                            "duplicate uniqueId `{}` in resource `{}`",
-                            desired.unique_id, self.inventory.resources[index].name
-                        ),
-                        unique_span,
-                    )
-                    .with_related(*first, "first used here");
-                    self.diagnostics.push(diagnostic);
+            resource.records.extend(checked.desired);
+        }
+    }
+
+    /// Sorts each resource's records by `uniqueId` and removes every record whose `uniqueId`
+    /// an earlier record used, reporting both places. The sort is stable, so records of one
+    /// `uniqueId` stay in path order and the first written is kept.
+    fn remove_duplicates(&mut self) {
+        for resource in &mut self.inventory.resources {
+            resource
+                .records
+                .sort_by(|a, b| a.unique_id.cmp(&b.unique_id));
+            let mut first = 0;
+            for index in 1..resource.records.len() {
+                let (earlier, record) = (&resource.records[first], &resource.records[index]);
+                if record.unique_id != earlier.unique_id {
+                    first = index;
                     continue;
                 }
-                let unique_span = checked.unique_span.unwrap_or(checked.record_span);
-                seen_ids.insert(key, unique_span);
-                self.inventory.resources[index].records.push(desired);
+                let message = format!(
+                    "duplicate uniqueId `{}` in resource `{}`",
+                    record.unique_id, resource.name
+                );
+                let diagnostic = Diagnostic::error(message, Some(record.unique_span))
+                    .with_related(earlier.unique_span, "first used here");
+                self.diagnostics.push(diagnostic);
             }
+            resource
+                .records
+                .dedup_by(|later, earlier| later.unique_id == earlier.unique_id);
         }
     }
 
@@ -872,8 +872,6 @@ fn check_records_document(
             CheckedRecord {
                 desired,
                 diagnostics,
-                unique_span: record.pointer(&["uniqueId"]).map(|found| found.span),
-                record_span: record.span,
             }
         })
         .collect();
@@ -929,8 +927,6 @@ fn merge_entries(defaults: &[Entry], entries: &[Entry]) -> Vec<Entry> {
 struct CheckedRecord {
     desired: Option<DesiredRecord>,
     diagnostics: Vec<Diagnostic>,
-    unique_span: Option<Span>,
-    record_span: Span,
 }
 
 /// Validates one record and converts it, adding its problems to `diagnostics`. Returns `None`
@@ -1016,6 +1012,9 @@ fn check_record(
         unique_id,
         json: RecordJson::new(value, &resource.schema),
         span: record.span,
+        unique_span: record
+            .pointer(&["uniqueId"])
+            .map_or(record.span, |found| found.span),
         fractional,
     })
 }
@@ -1104,6 +1103,26 @@ records:
             assert_eq!(path, Path::new("b.yaml"));
             assert_eq!(unique_ids(&inventory), ["s-1"]);
         }
+    }
+
+    #[test]
+    fn every_later_duplicate_points_at_first() {
+        let text = records("s-1", "one");
+        let (inventory, diagnostics) = load_files(&[
+            ("resources.yaml", RESOURCES),
+            ("a.yaml", &text),
+            ("b.yaml", &text),
+            ("c.yaml", &text),
+        ]);
+        let errors = diagnostics.items();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        for (error, path) in errors.iter().zip(["b.yaml", "c.yaml"]) {
+            let at = inventory.sources.location(error.span.unwrap());
+            assert_eq!(at, format!("{path}:5:15"));
+            let first = inventory.sources.location(error.related[0].0);
+            assert_eq!(first, "a.yaml:5:15");
+        }
+        assert_eq!(unique_ids(&inventory), ["s-1"]);
     }
 
     #[test]

@@ -58,6 +58,8 @@ pub struct DesiredRecord {
     pub json: RecordJson,
     /// The start of the record.
     pub span: Span,
+    /// The place of the record's `uniqueId` value.
+    pub unique_span: Span,
     /// The paths of timestamps written with fractional seconds, which Vanta drops.
     pub fractional: Vec<Vec<String>>,
 }

@@ -1,8 +1,6 @@
 //! Tests of whole plans: masking, array changes, ordering, and the property that a plan made
 //! right after its own apply is empty.
 
-use std::sync::Arc;
-
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -61,7 +59,7 @@ struct Fixture {
 impl Fixture {
     fn new(base: BaseType) -> Fixture {
         let mut sources = SourceMap::default();
-        sources.add("servers.yaml".into(), Arc::from(""));
+        sources.add("servers.yaml".into(), String::new());
         Fixture {
             base,
             schema: schema_of(base),
@@ -77,16 +75,18 @@ impl Fixture {
         let line = u32::try_from(self.desired.len()).unwrap() * 5 + 3;
         let fractional =
             crate::plan::normalize::fractional_timestamps(&value, &self.schema, &self.schema);
+        let span = Span {
+            file: crate::diagnostics::FileId(0),
+            line,
+            column: 5,
+            len: 1,
+        };
         self.desired.push(DesiredRecord {
             unique_id,
             fractional,
             json: RecordJson::new(value, &self.schema),
-            span: Span {
-                file: crate::diagnostics::FileId(0),
-                line,
-                column: 5,
-                len: 1,
-            },
+            span,
+            unique_span: span,
         });
     }
 
