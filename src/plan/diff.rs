@@ -139,16 +139,17 @@ pub fn plan_resource(
     sources: &SourceMap,
     warnings: &mut Vec<String>,
 ) -> ResourcePlan {
-    let schema = resource.schema;
-    let (remote_digest, desired_digest) = rayon::join(
-        || remote_digest(resource.remote),
-        || desired_digest(resource.desired),
+    // Both sides sorted by `uniqueId` give the digests their order and pair the records in
+    // one pass, without a hash map of either side.
+    let (remote, desired) = rayon::join(
+        || sorted_remote(resource.remote),
+        || sorted_desired(resource.desired),
     );
-    let remote_live = resource
-        .remote
-        .iter()
-        .filter(|record| !record.deleted)
-        .count();
+    let (remote_digest, desired_digest) = rayon::join(
+        || digest_remote_sorted(&remote),
+        || digest_desired_sorted(&desired),
+    );
+    let remote_live = remote.iter().filter(|record| !record.deleted).count();
 
     let mut plan = ResourcePlan {
         name: resource.name.to_string(),
@@ -166,7 +167,7 @@ pub fn plan_resource(
         return plan;
     }
     email_case_warnings(resource, warnings);
-    for record in resource.desired {
+    for record in &desired {
         for path in &record.fractional {
             warnings.push(format!(
                 "{}[{}]: `{}` has fractional seconds, which Vanta drops; the plan compares \
@@ -177,65 +178,74 @@ pub fn plan_resource(
             ));
         }
     }
-    plan.sources = resource
-        .desired
-        .iter()
+    plan.sources = desired
+        .par_iter()
         .map(|record| RecordSource {
             unique_id: record.unique_id.clone(),
             file: sources.path(record.span.file).display().to_string(),
             line: record.span.line,
         })
         .collect();
-    plan.sources.sort_by(|a, b| a.unique_id.cmp(&b.unique_id));
 
-    let by_id: HashMap<&str, &RemoteRecord> = resource
-        .remote
-        .iter()
-        .map(|record| (record.unique_id.as_str(), record))
+    let pairs = pair_by_id(&desired, &remote);
+    let changes: Vec<RecordChange> = pairs
+        .par_iter()
+        .filter_map(|&(desired, remote)| record_change(resource, sources, desired, remote))
         .collect();
-    let mut changes = Vec::new();
-    for desired in resource.desired {
-        let (action, before) = match by_id.get(desired.unique_id.as_str()) {
-            None => (Action::Create, None),
-            Some(remote) if remote.deleted => (Action::Reactivate, Some(*remote)),
-            Some(remote) => (Action::Update, Some(*remote)),
-        };
-        // Most records of a large resource are unchanged: equal normal forms are equal
-        // records, and only the others are parsed to compare their fields.
-        if action == Action::Update
-            && before.map(|remote| remote.json.normal()) == Some(desired.json.normal())
-        {
-            plan.summary.unchanged += 1;
-            continue;
+    debug_assert!(changes.iter().all(RecordChange::is_visible));
+    for change in &changes {
+        match change.action {
+            Action::Create | Action::Reactivate => plan.summary.add += 1,
+            Action::Update => plan.summary.change += 1,
+            Action::Delete | Action::Deactivate => plan.summary.destroy += 1,
         }
-        let source = Some(SourceLocation {
-            file: sources.path(desired.span.file).display().to_string(),
-            line: desired.span.line,
-        });
-        let before = before.map(|remote| remote.json.normal_value());
-        let after = desired.json.normal_value();
-        let mut fields = FieldDiff::new(&resource.sensitive, schema);
-        fields.walk(&mut Vec::new(), before.as_ref(), Some(&after), Some(schema));
-        if action == Action::Update && fields.changed.is_empty() {
-            plan.summary.unchanged += 1;
-            continue;
-        }
-        changes.push(RecordChange {
-            unique_id: desired.unique_id.clone(),
-            action,
-            source,
-            fields: fields.changed,
-            unchanged: fields.unchanged,
-        });
     }
-    let desired_ids: std::collections::HashSet<&str> = resource
-        .desired
+    let paired = pairs
         .iter()
-        .map(|record| record.unique_id.as_str())
-        .collect();
-    for remote in resource.remote {
-        if remote.deleted || desired_ids.contains(remote.unique_id.as_str()) {
-            continue;
+        .filter(|(desired, remote)| desired.is_some() && remote.is_some_and(|found| !found.deleted))
+        .count();
+    plan.summary.unchanged = paired - plan.summary.change;
+    plan.changes = changes;
+    plan
+}
+
+/// A desired record and the current record with the same `uniqueId`, either of which may be
+/// missing.
+type Pair<'a> = (Option<&'a DesiredRecord>, Option<&'a RemoteRecord>);
+
+/// Pairs two lists sorted by `uniqueId`, each id appearing at most once in each, in id order.
+fn pair_by_id<'a>(desired: &[&'a DesiredRecord], remote: &[&'a RemoteRecord]) -> Vec<Pair<'a>> {
+    let mut pairs = Vec::with_capacity(desired.len().max(remote.len()));
+    let (mut left, mut right) = (desired.iter().peekable(), remote.iter().peekable());
+    loop {
+        let pair = match (left.peek(), right.peek()) {
+            (None, None) => break,
+            (Some(_), None) => (left.next().copied(), None),
+            (None, Some(_)) => (None, right.next().copied()),
+            (Some(want), Some(have)) => match want.unique_id.cmp(&have.unique_id) {
+                std::cmp::Ordering::Less => (left.next().copied(), None),
+                std::cmp::Ordering::Greater => (None, right.next().copied()),
+                std::cmp::Ordering::Equal => (left.next().copied(), right.next().copied()),
+            },
+        };
+        pairs.push(pair);
+    }
+    pairs
+}
+
+/// Returns the change that turns the current record into the desired one, or `None` when
+/// there is nothing to do.
+fn record_change(
+    resource: &ResourceInput<'_>,
+    sources: &SourceMap,
+    desired: Option<&DesiredRecord>,
+    remote: Option<&RemoteRecord>,
+) -> Option<RecordChange> {
+    let schema = resource.schema;
+    let Some(desired) = desired else {
+        let remote = remote?;
+        if remote.deleted {
+            return None;
         }
         let action = if resource.base_type.soft_deletes() {
             Action::Deactivate
@@ -245,25 +255,55 @@ pub fn plan_resource(
         let before = remote.json.normal_value();
         let mut fields = FieldDiff::new(&resource.sensitive, schema);
         fields.walk(&mut Vec::new(), Some(&before), None, Some(schema));
-        changes.push(RecordChange {
+        return Some(RecordChange {
             unique_id: remote.unique_id.clone(),
             action,
             source: None,
             fields: fields.changed,
             unchanged: Vec::new(),
         });
+    };
+    let action = match remote {
+        None => Action::Create,
+        Some(remote) if remote.deleted => Action::Reactivate,
+        Some(_) => Action::Update,
+    };
+    // Most records of a large resource are unchanged: equal normal forms are equal records,
+    // and only the others are parsed to compare their fields.
+    if action == Action::Update
+        && remote.map(|remote| remote.json.normal()) == Some(desired.json.normal())
+    {
+        return None;
     }
-    changes.sort_by(|a, b| a.unique_id.cmp(&b.unique_id));
-    debug_assert!(changes.iter().all(RecordChange::is_visible));
-    for change in &changes {
-        match change.action {
-            Action::Create | Action::Reactivate => plan.summary.add += 1,
-            Action::Update => plan.summary.change += 1,
-            Action::Delete | Action::Deactivate => plan.summary.destroy += 1,
-        }
+    let before = remote.map(|remote| remote.json.normal_value());
+    let after = desired.json.normal_value();
+    let mut fields = FieldDiff::new(&resource.sensitive, schema);
+    fields.walk(&mut Vec::new(), before.as_ref(), Some(&after), Some(schema));
+    if action == Action::Update && fields.changed.is_empty() {
+        return None;
     }
-    plan.changes = changes;
-    plan
+    Some(RecordChange {
+        unique_id: desired.unique_id.clone(),
+        action,
+        source: Some(SourceLocation {
+            file: sources.path(desired.span.file).display().to_string(),
+            line: desired.span.line,
+        }),
+        fields: fields.changed,
+        unchanged: fields.unchanged,
+    })
+}
+
+fn sorted_remote(records: &[RemoteRecord]) -> Vec<&RemoteRecord> {
+    let mut order: Vec<&RemoteRecord> = records.iter().collect();
+    order.par_sort_unstable_by(|a, b| (&a.unique_id, a.deleted).cmp(&(&b.unique_id, b.deleted)));
+    order
+}
+
+fn sorted_desired(records: &[DesiredRecord]) -> Vec<&DesiredRecord> {
+    let mut order: Vec<&DesiredRecord> = records.iter().collect();
+    order.par_sort_unstable_by(|a, b| a.unique_id.cmp(&b.unique_id));
+    order
 }
 
 /// Digests a resource's current records: one line per record, sorted, of its JSON-quoted
@@ -274,11 +314,13 @@ pub fn plan_resource(
 /// changes. A digest does not reveal a value, but a guessable secret (a short PIN) could be
 /// confirmed by someone who has every other field of the resource.
 pub fn remote_digest(records: &[RemoteRecord]) -> String {
-    let mut order: Vec<&RemoteRecord> = records.iter().collect();
-    order.par_sort_unstable_by(|a, b| (&a.unique_id, a.deleted).cmp(&(&b.unique_id, b.deleted)));
+    digest_remote_sorted(&sorted_remote(records))
+}
+
+fn digest_remote_sorted(records: &[&RemoteRecord]) -> String {
     let mut hasher = Sha256::new();
     let mut line = String::new();
-    for record in order {
+    for record in records {
         line.clear();
         push_json_string(&mut line, &record.unique_id);
         line.push_str(if record.deleted {
@@ -295,12 +337,10 @@ pub fn remote_digest(records: &[RemoteRecord]) -> String {
 
 /// Digests the desired records: one line per record, sorted by `uniqueId`, of its JSON-quoted
 /// `uniqueId` and its normalised canonical JSON.
-fn desired_digest(records: &[DesiredRecord]) -> String {
-    let mut order: Vec<&DesiredRecord> = records.iter().collect();
-    order.par_sort_unstable_by(|a, b| a.unique_id.cmp(&b.unique_id));
+fn digest_desired_sorted(records: &[&DesiredRecord]) -> String {
     let mut hasher = Sha256::new();
     let mut line = String::new();
-    for record in order {
+    for record in records {
         line.clear();
         push_json_string(&mut line, &record.unique_id);
         line.push('\t');
