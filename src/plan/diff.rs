@@ -213,7 +213,8 @@ pub fn plan_resource(
 /// missing.
 type Pair<'a> = (Option<&'a DesiredRecord>, Option<&'a RemoteRecord>);
 
-/// Pairs two lists sorted by `uniqueId`, each id appearing at most once in each, in id order.
+/// Pairs two lists sorted by `uniqueId`, in id order. Each id is in each list at most once,
+/// because the loader removes repeated desired ids and the client rejects repeated current ones.
 fn pair_by_id<'a>(desired: &[&'a DesiredRecord], remote: &[&'a RemoteRecord]) -> Vec<Pair<'a>> {
     let mut pairs = Vec::with_capacity(desired.len().max(remote.len()));
     let (mut left, mut right) = (desired.iter().peekable(), remote.iter().peekable());
