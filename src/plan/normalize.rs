@@ -15,6 +15,8 @@
 //! Strings are never case-folded or Unicode-normalised: an email that differs only in case is
 //! a change, and the plan warns about it separately.
 
+use std::fmt::Write as _;
+
 use serde_json::{Map, Value};
 
 use crate::schema::jtd::{Form, Schema, TypeName};
@@ -408,7 +410,13 @@ pub fn write_canonical(value: &Value, output: &mut String) {
             output.push(']');
         }
         Value::String(text) => push_json_string(output, text),
-        scalar => output.push_str(&scalar.to_string()),
+        Value::Number(number) => {
+            // Writing to a `String` cannot fail.
+            let _ = write!(output, "{number}");
+        }
+        Value::Bool(true) => output.push_str("true"),
+        Value::Bool(false) => output.push_str("false"),
+        Value::Null => output.push_str("null"),
     }
 }
 
