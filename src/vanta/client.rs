@@ -394,7 +394,7 @@ impl Client {
         endpoint: Endpoint,
         result: Result<reqwest::Response, reqwest::Error>,
     ) -> Attempt<Vec<u8>> {
-        let response = match result {
+        let mut response = match result {
             Ok(response) => response,
             Err(error) => {
                 let error = VantaError::Transport {
@@ -407,8 +407,8 @@ impl Client {
         };
         let status = response.status().as_u16();
         let retry_after = parse_retry_after(response.headers());
-        let body = match response.bytes().await {
-            Ok(body) => body.to_vec(),
+        let body = match read_body(&mut response).await {
+            Ok(body) => body,
             Err(error) => {
                 let error = VantaError::Transport {
                     method,
@@ -576,6 +576,24 @@ impl Client {
 
 /// The token endpoint, relative to the API host.
 const TOKEN_PATH: &str = "/oauth/token";
+
+/// The largest buffer reserved up front for a response body from its `Content-Length`. A
+/// longer body still arrives whole, in a buffer that grows as it is read.
+const MAX_RESERVED_BODY: u64 = 256 * 1024 * 1024;
+
+/// Reads a response body into one buffer as its chunks arrive. A list of 100,000 records is
+/// tens of megabytes, and collecting the chunks before copying them would hold it twice.
+async fn read_body(response: &mut reqwest::Response) -> Result<Vec<u8>, reqwest::Error> {
+    let reserved = response
+        .content_length()
+        .unwrap_or(0)
+        .min(MAX_RESERVED_BODY);
+    let mut body = Vec::with_capacity(usize::try_from(reserved).unwrap_or(0));
+    while let Some(chunk) = response.chunk().await? {
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
 
 /// Parses the body of a list request. Fails on anything but a complete list of records with
 /// distinct string `uniqueId`s. Records are parsed and normalised on all cores.
