@@ -72,18 +72,18 @@ impl Run {
     /// Returns the source line printed under a place, whether it is a diagnostic's own place
     /// (`--> file:line:column`) or a related one (`::: file:line:column`).
     fn source_line_at(&self, location: &str) -> Option<String> {
-        let lines: Vec<&str> = self.stderr.lines().collect();
-        let start = lines.iter().position(|line| {
-            let line = line.trim_start();
-            line == format!("--> {location}") || line == format!("::: {location}")
-        })?;
-        let (_, number) = location.rsplit_once(':')?.0.rsplit_once(':')?;
-        let gutter = format!("{number} |");
-        lines[start + 1..]
-            .iter()
-            .take_while(|line| !line.contains("--> ") && !line.contains("::: "))
-            .find_map(|line| line.strip_prefix(&gutter))
-            .map(|text| text.strip_prefix(' ').unwrap_or(text).to_string())
+        source_line(&self.stderr, location)
+    }
+
+    /// Returns the text output of the one diagnostic whose own place is `location`.
+    fn diagnostic_at(&self, location: &str) -> Option<&str> {
+        let own = format!("--> {location}\n");
+        let mut blocks = self
+            .stderr
+            .split("\n\n")
+            .filter(|block| block.contains(&own));
+        let block = blocks.next()?;
+        blocks.next().is_none().then_some(block)
     }
 
     /// Returns the text of the whole run, for failure messages.
@@ -93,6 +93,22 @@ impl Run {
             self.code, self.stdout, self.stderr
         )
     }
+}
+
+/// Returns the source line printed under the first occurrence of a place in text output.
+fn source_line(text: &str, location: &str) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines.iter().position(|line| {
+        let line = line.trim_start();
+        line == format!("--> {location}") || line == format!("::: {location}")
+    })?;
+    let (_, number) = location.rsplit_once(':')?.0.rsplit_once(':')?;
+    let gutter = format!("{number} |");
+    lines[start + 1..]
+        .iter()
+        .take_while(|line| !line.contains("--> ") && !line.contains("::: "))
+        .find_map(|line| line.trim_start().strip_prefix(&gutter))
+        .map(|text| text.strip_prefix(' ').unwrap_or(text).to_string())
 }
 
 /// Runs the binary in the inventory folder with some arguments.
@@ -290,35 +306,31 @@ fn escaped_declarations_check_other_files() {
     }
 }
 
+/// A place in a file and the source line shown there.
+type Shown<'a> = (&'a str, &'a str);
+
 /// Checks one `duplicate uniqueId` error: its place, the first copy's place, and the source
-/// line shown under each.
-fn assert_duplicate(run: &Run, at: &str, first: &str) {
+/// line shown under each in that diagnostic's output.
+fn assert_duplicate(run: &Run, id: &str, at: Shown, first: Shown) {
     let dump = run.dump();
-    let message = "duplicate uniqueId `s-1` in resource `servers`".to_string();
+    let message = format!("duplicate uniqueId `{id}` in resource `servers`");
     assert!(
-        run.errors().contains(&(message, Some(at.to_string()))),
+        run.errors().contains(&(message, Some(at.0.to_string()))),
         "{dump}"
     );
+    let block = run.diagnostic_at(at.0).unwrap_or_else(|| panic!("{dump}"));
+    assert_eq!(source_line(block, at.0).as_deref(), Some(at.1), "{dump}");
+    assert!(block.contains(&format!("::: {}", first.0)), "{dump}");
     assert_eq!(
-        run.source_line_at(at).as_deref(),
-        Some("  - uniqueId: s-1"),
+        source_line(block, first.0).as_deref(),
+        Some(first.1),
         "{dump}"
     );
-    assert_eq!(
-        run.source_line_at(first).as_deref(),
-        Some("  - uniqueId: s-1"),
-        "{dump}"
-    );
-    let related = format!("::: {first}");
-    let block: Vec<&str> = run
-        .stderr
-        .split("\n\n")
-        .filter(|block| block.contains(&format!("--> {at}")))
-        .collect();
-    assert_eq!(block.len(), 1, "{dump}");
-    assert!(block[0].contains(&related), "{dump}");
-    assert!(block[0].contains("first used here"), "{dump}");
+    assert!(block.contains("first used here"), "{dump}");
 }
+
+/// The line of a record whose `uniqueId` is `s-1`, in a file that `servers_records` wrote.
+const S1_LINE: &str = "  - uniqueId: s-1";
 
 #[test]
 fn duplicates_across_passes_follow_path_order() {
@@ -337,7 +349,12 @@ fn duplicates_across_passes_follow_path_order() {
         let run = run_binary(&inventory, &["validate", "."]);
         assert_eq!(run.code, Some(1), "{order}: {}", run.dump());
         assert_eq!(run.errors().len(), 1, "{order}: {}", run.dump());
-        assert_duplicate(&run, "servers/b.yaml:5:15", "servers/a.yaml:5:15");
+        assert_duplicate(
+            &run,
+            "s-1",
+            ("servers/b.yaml:5:15", S1_LINE),
+            ("servers/a.yaml:5:15", S1_LINE),
+        );
         assert!(
             run.stderr
                 .contains("error: could not load the inventory (1 error)"),
@@ -357,15 +374,58 @@ fn three_copies_point_at_the_first() {
         &format!("{}{MENTIONS_RESOURCE}", servers_records(&["s-1"])),
     );
     inventory.write("c/c.yaml", &servers_records(&["s-1", "s-2"]));
+
     let run = run_binary(&inventory, &["validate", "."]);
     assert_eq!(run.code, Some(1), "{}", run.dump());
-    let errors = run.errors();
-    assert_eq!(errors.len(), 2, "{}", run.dump());
-    assert_duplicate(&run, "b.yaml:5:15", "a.yaml:8:15");
-    assert_duplicate(&run, "c/c.yaml:5:15", "a.yaml:8:15");
+    assert_eq!(run.errors().len(), 2, "{}", run.dump());
+    assert_duplicate(
+        &run,
+        "s-1",
+        ("b.yaml:5:15", S1_LINE),
+        ("a.yaml:8:15", S1_LINE),
+    );
+    assert_duplicate(
+        &run,
+        "s-1",
+        ("c/c.yaml:5:15", S1_LINE),
+        ("a.yaml:8:15", S1_LINE),
+    );
     assert!(
         run.stderr
             .contains("error: could not load the inventory (2 errors)"),
+        "{}",
+        run.dump()
+    );
+}
+
+#[test]
+fn duplicates_within_and_across_files() {
+    // Copies of `s-2` in one file, among other ids, must keep the first written whatever
+    // the sort does with them. A quoted copy of `s-1` in flow style is read in the first pass.
+    let inventory = TestInventory::empty();
+    inventory.write("resources.yaml", SERVERS_RESOURCE);
+    inventory.write(
+        "a.yaml",
+        &servers_records(&["s-2", "s-1", "s-2", "s-0", "s-2"]),
+    );
+    let flow = "  - { uniqueId: \"s-1\", displayName: Resource one, externalUrl: https://cmdb.example.com/s-1 }";
+    inventory.write(
+        "b.yaml",
+        &format!(
+            "apiVersion: vanta-gitops/v1\nkind: Records\nresource: servers\nrecords:\n{flow}\n"
+        ),
+    );
+
+    let run = run_binary(&inventory, &["validate", "."]);
+    assert_eq!(run.code, Some(1), "{}", run.dump());
+    assert_eq!(run.errors().len(), 3, "{}", run.dump());
+    let s2 = "  - uniqueId: s-2";
+    assert_duplicate(&run, "s-2", ("a.yaml:11:15", s2), ("a.yaml:5:15", s2));
+    assert_duplicate(&run, "s-2", ("a.yaml:17:15", s2), ("a.yaml:5:15", s2));
+    assert_duplicate(&run, "s-1", ("b.yaml:5:17", flow), ("a.yaml:8:15", S1_LINE));
+    assert!(
+        run.stderr
+            .contains("error: could not load the inventory (3 errors)"),
         "{}",
         run.dump()
     );
@@ -817,7 +877,12 @@ fn json_and_github_formats_across_passes() {
          `servers`%0Afirst used here: servers/a.yaml:5:15\n"
     );
     let text = run_binary(&inventory, &["validate", "."]);
-    assert_duplicate(&text, "servers/b.yaml:8:15", "servers/a.yaml:5:15");
+    assert_duplicate(
+        &text,
+        "s-1",
+        ("servers/b.yaml:8:15", S1_LINE),
+        ("servers/a.yaml:5:15", S1_LINE),
+    );
 }
 
 #[test]
