@@ -6,6 +6,7 @@ mod github;
 mod github_standin;
 mod inventory;
 mod jtd;
+mod loading;
 mod plan;
 mod sandbox;
 mod support;
