@@ -83,8 +83,10 @@ pub fn load_with(
 
     let mut loader = Loader::default();
     loader.inventory.root = root.to_path_buf();
+    // Only resources are needed to check records. A `Workspace` is registered with the others
+    // below, in path order, so that a second one is reported where it is.
     for file in files.iter_mut().flatten() {
-        loader.register_declarations(file);
+        loader.register_declarations(file, &["Resource"]);
     }
     loader
         .inventory
@@ -119,7 +121,7 @@ pub fn load_with(
     }
     let mut files: Vec<ParsedFile> = files.into_iter().flatten().collect();
     for file in &mut files {
-        loader.register_declarations(file);
+        loader.register_declarations(file, &["Workspace", "Resource"]);
     }
     loader
         .inventory
@@ -303,12 +305,13 @@ struct Loader {
 impl Loader {
     /// Registers the `Workspace` and `Resource` documents of a file, which every other
     /// document depends on.
-    fn register_declarations(&mut self, file: &mut ParsedFile) {
+    fn register_declarations(&mut self, file: &mut ParsedFile, kinds: &[&str]) {
         for document in &mut file.documents {
             let Document::Tree(node) = document else {
                 continue;
             };
             let is_workspace = match document::header(node) {
+                Ok(kind) if !kinds.contains(&kind) => continue,
                 Ok("Workspace") => true,
                 Ok("Resource") => false,
                 _ => continue,
@@ -459,6 +462,8 @@ impl Loader {
                 "invalid JTD schema in `customProperties` at `{}`: {}",
                 error.pointer, error.kind
             );
+            // Its records cannot be checked, and are not also reported as undeclared.
+            self.invalid_resources.insert(resource.name);
             return self.diagnostics.push(Diagnostic::error(message, span));
         }
         let schema_json =
@@ -470,6 +475,7 @@ impl Loader {
                     "could not build the record schema of `{}`: {error}",
                     resource.name
                 );
+                self.invalid_resources.insert(resource.name);
                 return self
                     .diagnostics
                     .push(Diagnostic::error(message, Some(name_span)));

@@ -668,8 +668,6 @@ fn records_of_missing_or_invalid_resources() {
 }
 
 #[test]
-#[ignore = "product bug: records of a Resource whose customProperties are invalid JTD \
-            also report `undeclared resource`"]
 fn records_of_resource_with_invalid_jtd() {
     let inventory = TestInventory::empty();
     inventory.write("a/hosts.yaml", HOSTS_RECORDS);
@@ -783,8 +781,6 @@ fn custom_test_and_workspace_before_resource() {
 }
 
 #[test]
-#[ignore = "product bug: a Workspace in a file that mentions `Resource` is taken as the \
-            first Workspace even when another comes earlier in path order"]
 fn second_workspace_follows_path_order() {
     let inventory = TestInventory::empty();
     inventory.write("a.yaml", WORKSPACE);
