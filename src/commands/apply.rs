@@ -205,20 +205,9 @@ async fn apply_with(
 fn read_saved_plan(path: &Path) -> anyhow::Result<Plan> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("could not read `{}`", path.display()))?;
+    crate::commands::plan::check_saved_version(&text, path)?;
     let mut plan: Plan = serde_json::from_str(&text)
         .with_context(|| format!("`{}` is not a plan saved with `plan --out`", path.display()))?;
-    let major = plan.format_version.split('.').next().unwrap_or("");
-    if major
-        != crate::plan::model::FORMAT_VERSION
-            .split('.')
-            .next()
-            .unwrap_or("")
-    {
-        anyhow::bail!(
-            "the saved plan has format version {}, which this version cannot apply",
-            plan.format_version
-        );
-    }
     if crate::plan::diff::plan_digest(&mut plan) != plan.plan_digest {
         anyhow::bail!(
             "the saved plan `{}` was modified after it was made (its digest does not match)",

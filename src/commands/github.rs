@@ -102,6 +102,7 @@ fn warn_omitted(fitted: &Fitted, medium: &str, printer: Printer) {
 fn read_plan(path: &Path) -> anyhow::Result<Plan> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("could not read `{}`", path.display()))?;
+    crate::commands::plan::check_saved_version(&text, path)?;
     let mut plan: Plan = serde_json::from_str(&text)
         .with_context(|| format!("`{}` is not a plan saved with `plan --out`", path.display()))?;
     // Reviewers read what is published, so a plan edited after it was made is not published.

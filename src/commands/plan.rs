@@ -10,6 +10,7 @@ use crate::commands::EXIT_CHANGES;
 use crate::commands::inventory::load_or_report;
 use crate::commands::remote;
 use crate::inventory::{Inventory, ResourceDef};
+use crate::plan::model::FORMAT_VERSION;
 use crate::plan::render::text::TextOptions;
 use crate::plan::{self, Plan, PlanInput, ResourceInput};
 use crate::printer::Printer;
@@ -154,5 +155,27 @@ pub fn save_plan(plan: &Plan, path: &Path) -> anyhow::Result<()> {
         .with_context(|| format!("could not write `{}`", temporary.display()))?;
     std::fs::rename(&temporary, path)
         .with_context(|| format!("could not write `{}`", path.display()))?;
+    Ok(())
+}
+
+/// Rejects a saved plan of another major format version before reading its fields, because
+/// their meaning, and how the digest is computed, may have changed. Text that is not JSON is
+/// left to the full parse to report.
+pub fn check_saved_version(text: &str, path: &Path) -> anyhow::Result<()> {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+        return Ok(());
+    };
+    let Some(version) = value.get("format_version").and_then(|value| value.as_str()) else {
+        return Ok(());
+    };
+    let major = |version: &str| version.split('.').next().unwrap_or("").to_string();
+    if major(version) != major(FORMAT_VERSION) {
+        anyhow::bail!(
+            "`{}` has plan format version {version}, but this vanta-gitops reads version {}.x; \
+             run `plan` again with this version, or use the vanta-gitops that made the plan",
+            path.display(),
+            major(FORMAT_VERSION)
+        );
+    }
     Ok(())
 }

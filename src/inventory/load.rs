@@ -58,10 +58,12 @@ pub fn load(root: &Path) -> Result<(Inventory, Diagnostics), LoadError> {
 
 /// Loads and validates the inventory below `root`.
 ///
-/// Files are read in two passes, so that no more than a few YAML trees exist at once. The
-/// first pass parses the files that can declare resources, and the resources are registered.
-/// The second pass parses each remaining file and checks its records against those resources
-/// at once, on all cores, dropping the file's tree as soon as its records are converted.
+/// Files are read in two passes, so that most YAML trees never exist at the same time. The
+/// first pass parses the files that can declare resources, keeps their trees, and registers
+/// the resources. The second pass reads each remaining file again, parses it and checks its
+/// records against those resources at once, on all cores, dropping the file's tree as soon as
+/// its records are converted. Only `Records` documents of undeclared resources keep their
+/// trees until the merge. A file that changes between its two reads is checked as read last.
 /// Everything else is then merged in path order, so diagnostics and records come out the
 /// same on every run.
 pub fn load_with(

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::schema::base::BaseType;
 
 /// The version of the saved plan format. A new minor version only adds fields.
-pub const FORMAT_VERSION: &str = "1.0";
+pub const FORMAT_VERSION: &str = "2.0";
 
 /// The text that replaces the value of a sensitive field in every output.
 pub const SENSITIVE: &str = "(sensitive value)";
@@ -190,7 +190,8 @@ pub struct FieldChange {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        serialize_with = "sorted_option"
+        serialize_with = "sorted_option",
+        deserialize_with = "present"
     )]
     pub before: Option<serde_json::Value>,
     /// The normalised desired value, absent when the field is removed. A sensitive value is
@@ -198,7 +199,8 @@ pub struct FieldChange {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        serialize_with = "sorted_option"
+        serialize_with = "sorted_option",
+        deserialize_with = "present"
     )]
     pub after: Option<serde_json::Value>,
     /// Whether the values are masked because the field is declared sensitive.
@@ -234,6 +236,14 @@ fn sorted_option<S: serde::Serializer>(
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     value.as_ref().map(Sorted).serialize(serializer)
+}
+
+/// Reads a value that is present, `null` included. Absent is `None` (by `default`), and a
+/// field changed to or from `null` keeps its `null` when a saved plan is read back.
+fn present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<serde_json::Value>, D::Error> {
+    serde_json::Value::deserialize(deserializer).map(Some)
 }
 
 /// A value that serialises with object members sorted by name.
@@ -333,6 +343,25 @@ fn outcome(failing: &[String]) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn field_change_keeps_null_values() {
+        let change = FieldChange {
+            path: vec!["notes".to_string()],
+            before: Some(serde_json::Value::Null),
+            after: Some(serde_json::json!("text")),
+            sensitive: false,
+            elements: Vec::new(),
+        };
+        let text = serde_json::to_string(&change).unwrap();
+        assert!(text.contains(r#""before":null"#), "{text}");
+        let read: FieldChange = serde_json::from_str(&text).unwrap();
+        assert_eq!(read, change);
+
+        let absent: FieldChange = serde_json::from_str(r#"{"path":["notes"]}"#).unwrap();
+        assert_eq!(absent.before, None);
+        assert_eq!(absent.after, None);
+    }
 
     /// Compares the checked-in JSON Schema of the plan format with the one the types give.
     /// Run with `VANTA_GITOPS_UPDATE_SCHEMAS=1` to rewrite the file after changing the types.

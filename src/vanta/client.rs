@@ -247,7 +247,23 @@ impl Client {
             })
             .await
             .map_err(|error| self.redact(error))?;
-        parse_list(&request, &body, schema).map_err(|error| self.redact(error))
+        // Parsing a large list takes long enough to hold up other requests, so it runs on
+        // the blocking pool and not on the runtime's workers.
+        let schema = schema.clone();
+        let path = request.clone();
+        let parsed =
+            match tokio::task::spawn_blocking(move || parse_list(&path, &body, &schema)).await {
+                Ok(parsed) => parsed,
+                Err(error) => match error.try_into_panic() {
+                    Ok(panic) => std::panic::resume_unwind(panic),
+                    Err(_) => Err(VantaError::InvalidResponse {
+                        method: "GET",
+                        path: request,
+                        message: "reading the records was cancelled".to_string(),
+                    }),
+                },
+            };
+        parsed.map_err(|error| self.redact(error))
     }
 
     /// Replaces every record of a resource with `records`. The request is idempotent (the
@@ -615,22 +631,20 @@ fn parse_list(request: &str, body: &[u8], schema: &Schema) -> Result<RemoteSet, 
         .resources
         .par_iter()
         .enumerate()
-        .map(|(index, raw)| parse_record(index, raw, schema))
+        .map(|(index, raw)| parse_record(index, raw, offset_in(body, raw), schema))
         .collect();
-    // The first problem in the body's order is reported, whichever core found it first.
-    let records: Vec<RemoteRecord> = parsed
-        .into_iter()
-        .collect::<Result<_, String>>()
-        .map_err(invalid)?;
-    let mut seen = HashSet::with_capacity(records.len());
-    if let Some(repeated) = records
-        .iter()
-        .find(|record| !seen.insert(record.unique_id.as_str()))
-    {
-        return Err(invalid(format!(
-            "`uniqueId` `{}` appears more than once",
-            repeated.unique_id
-        )));
+    // Problems are reported in the body's order, whichever core found one first.
+    let mut records = Vec::with_capacity(parsed.len());
+    let mut seen = HashSet::with_capacity(parsed.len());
+    for record in parsed {
+        let record = record.map_err(invalid)?;
+        if !seen.insert(record.unique_id.clone()) {
+            return Err(invalid(format!(
+                "`uniqueId` `{}` appears more than once",
+                record.unique_id
+            )));
+        }
+        records.push(record);
     }
     Ok(RemoteSet {
         records,
@@ -638,11 +652,29 @@ fn parse_list(request: &str, body: &[u8], schema: &Schema) -> Result<RemoteSet, 
     })
 }
 
-/// Parses one record of a list response and drops its server fields.
-fn parse_record(index: usize, raw: &RawValue, schema: &Schema) -> Result<RemoteRecord, String> {
+/// Returns where a record borrowed from a response body starts in it, in bytes.
+fn offset_in(body: &[u8], raw: &RawValue) -> usize {
+    (raw.get().as_ptr() as usize).saturating_sub(body.as_ptr() as usize)
+}
+
+/// Parses one record of a list response, which starts at byte `offset` of the body, and
+/// drops its server fields.
+fn parse_record(
+    index: usize,
+    raw: &RawValue,
+    offset: usize,
+    schema: &Schema,
+) -> Result<RemoteRecord, String> {
     let mut item: serde_json::Map<String, serde_json::Value> = serde_json::from_str(raw.get())
         .map_err(|error| {
-            format!("the body is not a complete resource list: record {index}: {error}")
+            // serde_json counts lines and columns from the start of the record, which would
+            // mislead in a message about the whole body, so the record's offset is given instead.
+            let message = error.to_string();
+            let position = format!(" at line {} column {}", error.line(), error.column());
+            let message = message.strip_suffix(&position).unwrap_or(&message);
+            format!(
+                "the body is not a complete resource list: record {index} (from byte {offset}): {message}"
+            )
         })?;
     let unique_id = match item.get("uniqueId") {
         Some(serde_json::Value::String(id)) => id.clone(),

@@ -307,6 +307,39 @@ fn saved_plan_is_applied_once() {
 }
 
 #[test]
+fn saved_plan_of_older_format_is_rejected() {
+    let fixture = Fixture::new();
+    fixture
+        .command()
+        .args(["plan", ".", "--out", "plan.json"])
+        .assert()
+        .success();
+    let path = fixture.inventory.path().join("plan.json");
+    let saved = std::fs::read_to_string(&path).unwrap();
+    let older = saved.replace("\"format_version\": \"2.0\"", "\"format_version\": \"1.0\"");
+    assert_ne!(older, saved, "the saved plan must carry format version 2.0");
+    std::fs::write(&path, older).unwrap();
+    fixture.sandbox.clear_requests();
+    for args in [
+        &["apply", "plan.json", "--auto-approve"][..],
+        &["show", "plan.json"][..],
+    ] {
+        fixture
+            .command()
+            .args(args)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(
+                "`plan.json` has plan format version 1.0, but this vanta-gitops reads version 2.x",
+            ))
+            .stderr(predicate::str::contains(
+                "run `plan` again with this version",
+            ));
+    }
+    assert_eq!(fixture.sandbox.requests().len(), 0);
+}
+
+#[test]
 fn saved_plan_is_stale_after_remote_change() {
     let fixture = Fixture::new();
     fixture

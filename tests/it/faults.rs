@@ -827,6 +827,15 @@ fn unexpected_list_shapes_abort() {
             json!({ "resources": [{ "uniqueId": 7 }] }),
             "record 0 has no string `uniqueId`",
         ),
+        // The first problem in the body is reported, although records are parsed in parallel.
+        (
+            json!({ "resources": [{ "uniqueId": "a" }, { "uniqueId": "a" }, { "displayName": "x" }] }),
+            "`uniqueId` `a` appears more than once",
+        ),
+        (
+            json!({ "resources": [{ "uniqueId": "a" }, [1], { "displayName": "x" }] }),
+            "record 1 (from byte 31): invalid type: sequence, expected a map",
+        ),
     ];
     for (body, message) in bodies {
         let fault = on_servers_get(json!({ "kind": "respond", "status": 200, "body": body }));

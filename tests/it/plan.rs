@@ -197,7 +197,7 @@ fn json_plan_validates_against_schema() {
     broken.as_object_mut().unwrap().remove("plan_digest");
     assert!(!validator.is_valid(&broken));
 
-    assert_eq!(plan["format_version"], "1.0");
+    assert_eq!(plan["format_version"], "2.0");
     let servers = &plan["resources"][0];
     assert_eq!(servers["name"], "internal-servers");
     assert!(
@@ -267,7 +267,7 @@ fn show_rejects_unknown_major_version() {
     let saved = inventory.read("plan.json");
     inventory.write(
         "plan.json",
-        &saved.replace("\"format_version\": \"1.0\"", "\"format_version\": \"2.0\""),
+        &saved.replace("\"format_version\": \"2.0\"", "\"format_version\": \"3.0\""),
     );
     inventory
         .command()
@@ -276,7 +276,7 @@ fn show_rejects_unknown_major_version() {
         .code(1)
         .stdout("")
         .stderr(predicate::str::contains(
-            "`plan.json` has plan format version 2.0, but this vanta-gitops reads version 1.x",
+            "`plan.json` has plan format version 3.0, but this vanta-gitops reads version 2.x",
         ));
 }
 
