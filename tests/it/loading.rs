@@ -129,8 +129,19 @@ fn run_binary(inventory: &TestInventory, args: &[&str]) -> Run {
 /// Runs `validate .` and checks that it fails with exactly one error: `message` at
 /// `location`, with `source` as the line shown under it.
 fn assert_one_error(inventory: &TestInventory, message: &str, location: &str, source: &str) {
+    assert_case_has_one_error("", inventory, message, location, source);
+}
+
+/// Does what [`assert_one_error`] does, naming the case in every failure message.
+fn assert_case_has_one_error(
+    case: &str,
+    inventory: &TestInventory,
+    message: &str,
+    location: &str,
+    source: &str,
+) {
     let run = run_binary(inventory, &["validate", "."]);
-    let dump = run.dump();
+    let dump = format!("{case}: {}", run.dump());
     assert_eq!(run.code, Some(1), "{dump}");
     let errors = run.errors();
     assert_eq!(errors.len(), 1, "{errors:?}\n{dump}");
@@ -652,18 +663,7 @@ fn records_of_missing_or_invalid_resources() {
             "z/hosts.yaml",
             &format!("apiVersion: vanta-gitops/v1\nkind: Resource\nname: hosts\n{fields}"),
         );
-        let run = run_binary(&inventory, &["validate", "."]);
-        let dump = format!("{name}: {}", run.dump());
-        assert_eq!(run.code, Some(1), "{dump}");
-        let errors = run.errors();
-        assert_eq!(errors.len(), 1, "{dump}");
-        assert!(errors[0].0.contains(message), "{dump}");
-        assert_eq!(errors[0].1.as_deref(), Some(location), "{dump}");
-        assert_eq!(
-            run.source_line_at(location).as_deref(),
-            Some(source),
-            "{dump}"
-        );
+        assert_case_has_one_error(name, &inventory, message, location, source);
     }
 }
 
@@ -765,18 +765,7 @@ fn custom_test_and_workspace_before_resource() {
     ];
     for (name, workspace, mixed, message, location, source) in cases {
         let inventory = write(&workspace, &mixed);
-        let run = run_binary(&inventory, &["validate", "."]);
-        let dump = format!("{name}: {}", run.dump());
-        assert_eq!(run.code, Some(1), "{dump}");
-        let errors = run.errors();
-        assert_eq!(errors.len(), 1, "{dump}");
-        assert!(errors[0].0.contains(message), "{dump}");
-        assert_eq!(errors[0].1.as_deref(), Some(location), "{dump}");
-        assert_eq!(
-            run.source_line_at(location).as_deref(),
-            Some(source),
-            "{dump}"
-        );
+        assert_case_has_one_error(name, &inventory, message, location, source);
     }
 }
 
