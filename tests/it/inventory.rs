@@ -661,7 +661,7 @@ fn cases() -> Vec<Case> {
 
 /// Splits text output into `(message line, location)` pairs, where the location is the text
 /// after `-->` on the line that follows the message, if any.
-fn reported(stderr: &str) -> Vec<(String, Option<String>)> {
+pub(crate) fn reported(stderr: &str) -> Vec<(String, Option<String>)> {
     let lines: Vec<&str> = stderr.lines().collect();
     let mut found = Vec::new();
     for (index, line) in lines.iter().enumerate() {

@@ -51,22 +51,10 @@ impl Run {
     /// Returns every `error:` line's message with the `file:line:column` on the next line, if
     /// any. Skips the closing summary line.
     fn errors(&self) -> Vec<(String, Option<String>)> {
-        let lines: Vec<&str> = self.stderr.lines().collect();
-        let mut found = Vec::new();
-        for (index, line) in lines.iter().enumerate() {
-            let Some(message) = line.strip_prefix("error: ") else {
-                continue;
-            };
-            if message.starts_with("could not load the inventory") {
-                continue;
-            }
-            let location = lines
-                .get(index + 1)
-                .and_then(|next| next.trim_start().strip_prefix("--> "))
-                .map(str::to_string);
-            found.push((message.to_string(), location));
-        }
-        found
+        crate::inventory::reported(&self.stderr)
+            .into_iter()
+            .filter(|(message, _)| !message.starts_with("could not load the inventory"))
+            .collect()
     }
 
     /// Returns the source line printed under a place, whether it is a diagnostic's own place
