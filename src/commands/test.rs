@@ -20,44 +20,47 @@ pub async fn run(args: &TestArgs, printer: Printer) -> anyhow::Result<ExitCode> 
         printer.message("The inventory has no CustomTest documents.");
         return Ok(ExitCode::SUCCESS);
     }
-    let mut remote_records = Vec::new();
-    if args.remote {
-        let selected = select_resources(&inventory, &[])?;
+    // Each resource's records are parsed once for all of its tests.
+    let mut outcomes: Vec<Option<custom_tests::TestOutcome>> =
+        vec![None; inventory.custom_tests.len()];
+    let selected = select_resources(&inventory, &[])?;
+    let fetched = if args.remote {
         let connection = remote::connect(&inventory, &args.remote_args, Scope::Read).await?;
         let fetched = remote::fetch(&connection.client, &selected).await;
         connection.close().await;
-        for (resource, set) in selected.iter().zip(fetched?) {
-            let live = set.records.into_iter().filter(|record| !record.deleted);
-            remote_records.push((
-                resource.name.clone(),
-                live.map(|record| record.json.value()).collect::<Vec<_>>(),
-            ));
+        Some(fetched?)
+    } else {
+        None
+    };
+    for (index, resource) in selected.iter().enumerate() {
+        let (positions, tests): (Vec<usize>, Vec<&CustomTest>) = inventory
+            .custom_tests
+            .iter()
+            .enumerate()
+            .filter(|(_, test)| test.resource == resource.name)
+            .unzip();
+        if tests.is_empty() {
+            continue;
+        }
+        let found = match &fetched {
+            Some(sets) => {
+                let live = sets[index].records.iter().filter(|record| !record.deleted);
+                custom_tests::evaluate_records(&tests, live.map(|record| &record.json))
+            }
+            None => custom_tests::evaluate_records(
+                &tests,
+                resource.records.iter().map(|record| &record.json),
+            ),
+        };
+        for (position, outcome) in positions.into_iter().zip(found) {
+            outcomes[position] = Some(outcome);
         }
     }
     let mut failing_tests = 0;
     let mut report = String::new();
-    for test in &inventory.custom_tests {
-        let desired: Vec<serde_json::Value>;
-        let records: Vec<&serde_json::Value> = if args.remote {
-            remote_records
-                .iter()
-                .filter(|(name, _)| *name == test.resource)
-                .flat_map(|(_, records)| records.iter())
-                .collect()
-        } else {
-            desired = inventory
-                .resource(&test.resource)
-                .map(|resource| {
-                    resource
-                        .records
-                        .iter()
-                        .map(|record| record.json.value())
-                        .collect()
-                })
-                .unwrap_or_default();
-            desired.iter().collect()
-        };
-        let outcome = custom_tests::evaluate(test, &records);
+    for (test, outcome) in inventory.custom_tests.iter().zip(outcomes) {
+        // Every test names a declared resource, which loading checks.
+        let outcome = outcome.unwrap_or_default();
         if outcome.failing.is_empty() {
             report.push_str(&format!(
                 "PASS {} ({} of {} in scope)\n",

@@ -2,10 +2,12 @@
 
 use std::cmp::Ordering;
 
+use rayon::prelude::*;
 use serde_json::Value;
 
 use super::rule::{Comparison, CustomTest, FieldPath, Operator, Rule};
 use super::value::{is_empty, order_values, render, type_name, values_equal};
+use crate::plan::record::RecordJson;
 
 /// Result of a Custom Test over one resource's records.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -29,6 +31,11 @@ pub struct Failure {
 
 /// Evaluates a Custom Test against records and returns which records are in scope and which fail.
 pub fn evaluate(test: &CustomTest, records: &[&Value]) -> TestOutcome {
+    evaluate_from(test, records, 0)
+}
+
+/// Evaluates a test over records that start at position `first` of a longer list.
+fn evaluate_from(test: &CustomTest, records: &[&Value], first: usize) -> TestOutcome {
     let mut outcome = TestOutcome::default();
     for (index, record) in records.iter().enumerate() {
         let in_scope = test
@@ -41,12 +48,38 @@ pub fn evaluate(test: &CustomTest, records: &[&Value]) -> TestOutcome {
         outcome.in_scope += 1;
         if let Err(reason) = check_rule(&test.rule, record, false) {
             outcome.failing.push(Failure {
-                unique_id: unique_id(record, index),
+                unique_id: unique_id(record, first + index),
                 reason,
             });
         }
     }
     outcome
+}
+
+/// How many records are parsed at a time by [`evaluate_records`]. Each batch is parsed on all
+/// cores and dropped once every test has seen it, so a large resource is never held as
+/// `serde_json::Value` trees all at once.
+const BATCH: usize = 4096;
+
+/// Evaluates every test over records held as JSON text, parsing each record once, and returns
+/// one outcome per test, with failures in the records' order.
+pub fn evaluate_records<'a>(
+    tests: &[&CustomTest],
+    records: impl Iterator<Item = &'a RecordJson>,
+) -> Vec<TestOutcome> {
+    let records: Vec<&RecordJson> = records.collect();
+    let mut outcomes = vec![TestOutcome::default(); tests.len()];
+    for (number, batch) in records.chunks(BATCH).enumerate() {
+        let values: Vec<Value> = batch.par_iter().map(|record| record.value()).collect();
+        let values: Vec<&Value> = values.iter().collect();
+        for (test, outcome) in tests.iter().zip(&mut outcomes) {
+            // A record without a `uniqueId` is named by its place in the whole list.
+            let found = evaluate_from(test, &values, number * BATCH);
+            outcome.in_scope += found.in_scope;
+            outcome.failing.extend(found.failing);
+        }
+    }
+    outcomes
 }
 
 /// Reports whether a Custom Test passed: no record in scope failed.
@@ -236,6 +269,42 @@ mod tests {
 
     fn custom_test(scope: Option<Value>, rule: Value) -> CustomTest {
         crate::custom_tests::test_document(scope, rule)
+    }
+
+    #[test]
+    fn records_evaluate_across_batches() {
+        let schema = crate::schema::jtd::Schema::from_json(&json!({})).unwrap();
+        let count = BATCH * 2 + 3;
+        let values: Vec<Value> = (0..count)
+            .map(|index| match index % 1000 {
+                // Every thousandth record has no `uniqueId` and fails.
+                0 => json!({ "size": 0 }),
+                _ => json!({ "uniqueId": format!("r-{index}"), "size": index % 3 }),
+            })
+            .collect();
+        let records: Vec<RecordJson> = values
+            .iter()
+            .map(|value| RecordJson::new(value.clone(), &schema))
+            .collect();
+        let small = custom_test(None, json!({ "field": "size", "atLeast": 1 }));
+        let scoped = custom_test(
+            Some(json!({ "field": "size", "equals": 2 })),
+            json!({ "field": "size", "atMost": 1 }),
+        );
+        let tests = [&small, &scoped];
+
+        let outcomes = evaluate_records(&tests, records.iter());
+        let all: Vec<&Value> = values.iter().collect();
+        assert_eq!(outcomes.len(), 2);
+        assert_eq!(outcomes[0], evaluate(&small, &all));
+        assert_eq!(outcomes[1], evaluate(&scoped, &all));
+        let last_unnamed = format!("record {} (no uniqueId)", 8001);
+        assert!(
+            outcomes[0]
+                .failing
+                .iter()
+                .any(|failure| failure.unique_id == last_unnamed)
+        );
     }
 
     fn server(unique_id: &str, properties: Value) -> Value {

@@ -33,7 +33,7 @@ pub mod fields;
 pub mod rule;
 mod value;
 
-pub use eval::{Failure, TestOutcome, evaluate, passes};
+pub use eval::{Failure, TestOutcome, evaluate, evaluate_records, passes};
 pub use fields::{test_fields, unknown_fields};
 pub use rule::{Comparison, CustomTest, FieldPath, Operator, Rule, RuleError};
 

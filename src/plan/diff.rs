@@ -61,12 +61,25 @@ pub fn build(input: &PlanInput<'_>) -> Plan {
     for resource in ordered {
         let plan = plan_resource(resource, input.sources, &mut warnings);
         summary.add_counts(plan.summary);
-        for test in input
+        let tests: Vec<&CustomTest> = input
             .custom_tests
             .iter()
             .filter(|test| test.resource == resource.name)
-        {
-            custom_tests.push(test_impact(test, resource));
+            .collect();
+        if !tests.is_empty() {
+            let live = resource.remote.iter().filter(|record| !record.deleted);
+            let before = custom_tests::evaluate_records(&tests, live.map(|record| &record.json));
+            let after = if resource.managed {
+                custom_tests::evaluate_records(
+                    &tests,
+                    resource.desired.iter().map(|record| &record.json),
+                )
+            } else {
+                before.clone()
+            };
+            for ((test, before), after) in tests.into_iter().zip(before).zip(after) {
+                custom_tests.push(test_impact(test, resource, before, after));
+            }
         }
         resources.push(plan);
     }
@@ -659,25 +672,12 @@ fn folded(address: &str) -> Cow<'_, str> {
     }
 }
 
-fn test_impact(test: &CustomTest, resource: &ResourceInput<'_>) -> TestImpact {
-    let live: Vec<Value> = resource
-        .remote
-        .iter()
-        .filter(|record| !record.deleted)
-        .map(|record| record.json.value())
-        .collect();
-    let live: Vec<&Value> = live.iter().collect();
-    let before = custom_tests::evaluate(test, &live);
-    let after = if resource.managed {
-        let desired: Vec<Value> = resource
-            .desired
-            .iter()
-            .map(|record| record.json.value())
-            .collect();
-        custom_tests::evaluate(test, &desired.iter().collect::<Vec<_>>())
-    } else {
-        before.clone()
-    };
+fn test_impact(
+    test: &CustomTest,
+    resource: &ResourceInput<'_>,
+    before: custom_tests::TestOutcome,
+    after: custom_tests::TestOutcome,
+) -> TestImpact {
     let ids = |outcome: &custom_tests::TestOutcome| {
         let mut ids: Vec<String> = outcome
             .failing
@@ -688,15 +688,15 @@ fn test_impact(test: &CustomTest, resource: &ResourceInput<'_>) -> TestImpact {
         ids
     };
     let failing_before = ids(&before);
-    let removed = if resource.managed {
+    let removed = if resource.managed && !failing_before.is_empty() {
+        let desired: std::collections::HashSet<&str> = resource
+            .desired
+            .iter()
+            .map(|record| record.unique_id.as_str())
+            .collect();
         failing_before
             .iter()
-            .filter(|id| {
-                !resource
-                    .desired
-                    .iter()
-                    .any(|record| &record.unique_id == *id)
-            })
+            .filter(|id| !desired.contains(id.as_str()))
             .cloned()
             .collect()
     } else {
