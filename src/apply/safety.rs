@@ -5,6 +5,14 @@ use crate::inventory::ResourceDef;
 use crate::inventory::document::{MaxDestroy, Workspace};
 use crate::plan::model::ResourcePlan;
 
+/// The `maxDestroy` limit of a resource when neither it nor the Workspace sets one. Deleting a
+/// records file of a large resource, or emptying it by mistake, deletes thousands of records at
+/// once, and a safety policy that must be written first protects nobody who did not write it.
+pub const DEFAULT_MAX_DESTROY: MaxDestroy = MaxDestroy {
+    count: Some(500),
+    percent: None,
+};
+
 /// A reason not to apply one resource, with what to do about it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Refusal {
@@ -68,11 +76,12 @@ pub fn check(
         });
     }
 
-    let limit = resource.max_destroy.or(workspace.policy.max_destroy);
-    if let Some(limit) = limit
-        && !allow_destroy
-        && let Some(message) = exceeds(limit, destroys.len(), plan.remote_live)
-    {
+    let policy = resource.max_destroy.or(workspace.policy.max_destroy);
+    let limit = policy.unwrap_or(DEFAULT_MAX_DESTROY);
+    if !allow_destroy && let Some(mut message) = exceeds(limit, destroys.len(), plan.remote_live) {
+        if policy.is_none() {
+            message.push_str(", the default when no `maxDestroy` policy is set");
+        }
         refusals.push(Refusal {
             resource: name.clone(),
             rule: "maxDestroy",

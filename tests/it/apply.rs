@@ -247,6 +247,43 @@ fn lost_records_file_trips_max_destroy() {
 }
 
 #[test]
+fn default_limit_applies_without_policy() {
+    // Without a `maxDestroy` policy, 501 records in Vanta that the inventory lacks are more
+    // than the default limit of 500 deletions.
+    let fixture = Fixture::new();
+    fixture.inventory.replace(
+        "workspace.yaml",
+        "  maxDestroy:\n    count: 5\n    percent: 34\n",
+        "",
+    );
+    let extra: Vec<Value> = (0..501)
+        .map(|index| {
+            json!({
+                "uniqueId": format!("srv_old_{index}"),
+                "displayName": format!("old-{index}"),
+                "externalUrl": format!("https://cmdb.acme.example/servers/old-{index}"),
+                "customProperties": { "name": format!("old-{index}"), "memory": 4096, "active": false }
+            })
+        })
+        .collect();
+    fixture.sandbox.seed(SERVERS_ID, extra);
+    fixture
+        .apply()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "the plan deletes 501 records of `internal-servers`, more than the limit of 500 (`maxDestroy.count`), the default when no `maxDestroy` policy is set",
+        ));
+    assert_eq!(fixture.sandbox.count("PUT"), 0);
+
+    fixture
+        .command()
+        .args(["apply", ".", "--auto-approve", "--allow-destroy"])
+        .assert()
+        .success();
+    assert_eq!(live(&fixture, SERVERS_ID).len(), 8);
+}
+
+#[test]
 fn resource_limit_overrides_workspace_limit() {
     let fixture = applied();
     fixture.inventory.replace(
