@@ -25,11 +25,12 @@ fn main() -> ExitCode {
         eprintln!("usage: generate DIR [RECORDS] [FILES_PER_RESOURCE]");
         return ExitCode::FAILURE;
     };
-    let records = args
-        .next()
-        .and_then(|text| text.parse().ok())
-        .unwrap_or(10_000);
-    let files_per_resource = args.next().and_then(|text| text.parse().ok()).unwrap_or(10);
+    let Some(records) = number(args.next(), 10_000, "RECORDS") else {
+        return ExitCode::FAILURE;
+    };
+    let Some(files_per_resource) = number(args.next(), 10, "FILES_PER_RESOURCE") else {
+        return ExitCode::FAILURE;
+    };
     let spec = Spec {
         records,
         files_per_resource,
@@ -49,6 +50,21 @@ fn main() -> ExitCode {
         Err(error) => {
             eprintln!("error: {error}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Reads a whole-number argument, or returns `default` when it is absent. Prints an error and
+/// returns `None` when the argument is not a whole number, such as `100k`.
+fn number(argument: Option<String>, default: usize, name: &str) -> Option<usize> {
+    let Some(text) = argument else {
+        return Some(default);
+    };
+    match text.replace('_', "").parse() {
+        Ok(value) => Some(value),
+        Err(_) => {
+            eprintln!("error: {name} must be a whole number such as 100000, found `{text}`");
+            None
         }
     }
 }

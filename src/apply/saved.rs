@@ -16,7 +16,7 @@ pub enum StalePlan {
     )]
     DesiredChanged(String),
     #[error(
-        "Saved plan is stale: the records of `{0}` in Vanta changed since the plan was made (a saved plan is applied at most once); run plan again"
+        "Saved plan is stale: the records of `{0}` in Vanta changed since the plan was made (a saved plan can be applied once, and only while Vanta is as planned); run plan again"
     )]
     RemoteChanged(String),
 }

@@ -23,6 +23,11 @@ use crate::vanta::Scope;
 pub async fn run(args: &ApplyArgs, printer: Printer) -> anyhow::Result<ExitCode> {
     let saved = if args.target.is_file() {
         Some(read_saved_plan(&args.target)?)
+    } else if !args.target.exists() && args.target.extension().is_some_and(|ext| ext == "json") {
+        anyhow::bail!(
+            "plan file `{}` not found; give a plan saved with `plan --out`, or an inventory folder",
+            args.target.display()
+        );
     } else {
         None
     };

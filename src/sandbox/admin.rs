@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -20,6 +20,9 @@ use super::server::{Connection, Shared, lock};
 use super::state::{Store, StoredRecord};
 use super::{SandboxError, reply};
 
+/// The largest body `POST /_sandbox/seed` accepts.
+const MAX_SEED_BYTES: usize = 1 << 30;
+
 /// Builds the admin routes, relative to `/_sandbox`.
 pub fn router() -> Router<Arc<Shared>> {
     Router::new()
@@ -29,7 +32,12 @@ pub fn router() -> Router<Arc<Shared>> {
             get(list_faults).post(add_faults).delete(clear_faults),
         )
         .route("/state", get(read_state).delete(clear_state))
-        .route("/seed", post(seed))
+        // Seeds of large test states run to tens of megabytes, past the framework's default
+        // limit of 2 MB. The admin API serves only loopback peers.
+        .route(
+            "/seed",
+            post(seed).layer(DefaultBodyLimit::max(MAX_SEED_BYTES)),
+        )
         .route("/revoke-token", post(revoke_token))
         .layer(middleware::from_fn(require_loopback))
 }

@@ -339,8 +339,22 @@ fn saved_plan_is_applied_once() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("Saved plan is stale"))
-        .stderr(predicate::str::contains("applied at most once"));
+        .stderr(predicate::str::contains("can be applied once"));
     assert_eq!(fixture.sandbox.count("PUT"), 0);
+}
+
+#[test]
+fn missing_plan_file_is_named() {
+    let fixture = Fixture::new();
+    fixture
+        .command()
+        .args(["apply", "plan.json", "--auto-approve"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "plan file `plan.json` not found; give a plan saved with `plan --out`, or an inventory folder",
+        ));
+    assert_eq!(fixture.sandbox.requests().len(), 0);
 }
 
 #[test]

@@ -1857,3 +1857,24 @@ fn config_file_errors_name_the_problem() {
         assert!(error.contains(expected), "{text}: {error}");
     }
 }
+
+#[test]
+fn seed_accepts_large_bodies() {
+    let inventory = crate::support::TestInventory::example();
+    let sandbox = crate::support::Sandbox::for_inventory(&inventory);
+    // About 4 MB of records, twice the web framework's default body limit.
+    let records: Vec<Value> = (0..25_000)
+        .map(|index| {
+            json!({
+                "uniqueId": format!("srv_{index:06}"),
+                "displayName": format!("server-{index:06}"),
+                "externalUrl": format!("https://cmdb.acme.example/servers/srv_{index:06}"),
+                "customProperties": { "name": format!("server-{index:06}") }
+            })
+        })
+        .collect();
+    let size = serde_json::to_vec(&records).unwrap().len();
+    assert!(size > 3_000_000, "the seed is only {size} bytes");
+    sandbox.seed("6650f5a0c1d2e3f4a5b6c7d8", records);
+    assert_eq!(sandbox.stored("6650f5a0c1d2e3f4a5b6c7d8").len(), 25_000);
+}
