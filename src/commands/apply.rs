@@ -98,7 +98,7 @@ async fn apply_with(
     ));
 
     if !plan.has_changes() {
-        printer.data("Apply complete! Resources: 0 added, 0 changed, 0 destroyed.\n");
+        printer.data("Apply complete! Records: 0 added, 0 changed, 0 destroyed.\n");
         return Ok(ExitCode::SUCCESS);
     }
     if args.expect_no_changes {
@@ -153,7 +153,7 @@ async fn apply_with(
         "Vanta"
     };
     if !confirm(args.auto_approve, target, printer)? {
-        printer.error("Apply cancelled.");
+        printer.error("apply cancelled");
         return Ok(ExitCode::FAILURE);
     }
 
@@ -296,7 +296,7 @@ fn report_results(plan: &Plan, results: &[ResourceResult], printer: Printer) {
         .all(|result| result.outcome == Outcome::Applied);
     if all_applied {
         printer.data(&format!(
-            "\nApply complete! Resources: {added} added, {changed} changed, {destroyed} destroyed.\n"
+            "\nApply complete! Records: {added} added, {changed} changed, {destroyed} destroyed.\n"
         ));
     } else {
         let applied = results

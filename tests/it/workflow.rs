@@ -48,7 +48,7 @@ fn plan_without_flag_exits_zero_with_changes() {
 fn apply_then_plan_shows_no_changes() {
     let inventory = TestInventory::example();
     apply(&inventory).success().stdout(predicate::str::contains(
-        "Apply complete! Resources: 23 added, 0 changed, 0 destroyed.",
+        "Apply complete! Records: 23 added, 0 changed, 0 destroyed.",
     ));
     plan(&inventory).code(0).stdout(predicate::str::contains(
         "No changes. Vanta matches the inventory.",
@@ -91,7 +91,7 @@ fn deleted_account_plans_a_deactivation() {
             "Plan: 0 to add, 0 to change, 1 to destroy.",
         ));
     apply(&inventory).success().stdout(predicate::str::contains(
-        "Apply complete! Resources: 0 added, 0 changed, 1 destroyed.",
+        "Apply complete! Records: 0 added, 0 changed, 1 destroyed.",
     ));
     plan(&inventory).code(0);
 }
