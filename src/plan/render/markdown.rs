@@ -75,9 +75,12 @@ const GROUPS: [(u8, &str, &[Action]); 3] = [
 
 /// Renders a plan as markdown parts.
 pub fn render_parts(plan: &Plan) -> MarkdownPlan {
+    // The heading already says "plan", so the counts go without the text format's "Plan:".
+    let summary = summary_text(plan);
+    let summary = summary.strip_prefix("Plan: ").unwrap_or(&summary);
     let header = match &plan.workspace {
-        Some(name) => format!("### Vanta plan for `{name}`: {}\n", summary_text(plan)),
-        None => format!("### Vanta plan: {}\n", summary_text(plan)),
+        Some(name) => format!("### Vanta plan for `{name}`: {summary}\n"),
+        None => format!("### Vanta plan: {summary}\n"),
     };
     let destroy_warning = (plan.summary.destroy > 0).then(|| {
         format!(
