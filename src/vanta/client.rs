@@ -289,7 +289,9 @@ impl Client {
             resource_id,
             resources,
         };
-        let body = serde_json::to_vec(&request).map_err(encoding_failed)?;
+        // `Bytes` shares one copy of the body among the attempts of a retried PUT.
+        let body = bytes::Bytes::from(serde_json::to_vec(&request).map_err(encoding_failed)?);
+        let size = body.len();
         let response = self
             .send_with_retries("PUT", &path, Endpoint::Resources, |client, token| {
                 client
@@ -301,7 +303,7 @@ impl Client {
                     .body(body.clone())
             })
             .await
-            .map_err(|error| self.redact(error))?;
+            .map_err(|error| self.redact(too_large_hint(error, size)))?;
         match serde_json::from_slice::<SyncResponse>(&response) {
             Ok(SyncResponse { success: true }) => Ok(()),
             Ok(SyncResponse { success: false }) => Err(VantaError::InvalidResponse {
@@ -592,6 +594,27 @@ impl Client {
 
 /// The token endpoint, relative to the API host.
 const TOKEN_PATH: &str = "/oauth/token";
+
+/// Adds the body's size to a 413 response, since Vanta documents no size limit for a PUT and
+/// its message may not say how large the request was.
+fn too_large_hint(error: VantaError, size: usize) -> VantaError {
+    match error {
+        VantaError::Status {
+            method,
+            path,
+            status: 413,
+            message,
+        } => VantaError::Status {
+            method,
+            path,
+            status: 413,
+            message: format!(
+                "{message} (the request body was {size} bytes: every record of a resource goes in one PUT, so this resource has more records than Vanta accepts at once)"
+            ),
+        },
+        other => other,
+    }
+}
 
 /// The largest buffer reserved up front for a response body from its `Content-Length`. A
 /// longer body still arrives whole, in a buffer that grows as it is read.

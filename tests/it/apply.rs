@@ -789,3 +789,22 @@ fn saved_plan_for_another_api_is_rejected() {
         ));
     assert_eq!(fixture.sandbox.requests(), Vec::<String>::new());
 }
+
+#[test]
+fn oversized_put_names_body_size() {
+    let inventory = fast_example();
+    let sandbox = sandbox_with(&inventory, |config| config.max_body_bytes = 1_000);
+    let fixture = Fixture {
+        inventory,
+        sandbox,
+        timeout_ms: 2000,
+    };
+    fixture
+        .apply()
+        .code(1)
+        .stderr(predicate::str::contains("failed with HTTP 413"))
+        .stderr(predicate::str::is_match("the request body was [0-9]+ bytes").unwrap())
+        .stderr(predicate::str::contains(
+            "more records than Vanta accepts at once",
+        ));
+}
