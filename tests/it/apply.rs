@@ -34,6 +34,15 @@ fn live(fixture: &Fixture, resource_id: &str) -> Vec<Value> {
         .collect()
 }
 
+/// Saves the fixture's plan as `plan.json` in its inventory folder.
+fn save_plan(fixture: &Fixture) {
+    fixture
+        .command()
+        .args(["plan", ".", "--out", "plan.json"])
+        .assert()
+        .success();
+}
+
 /// Creates the fixture and applies the example once, so Vanta contains every record.
 fn applied() -> Fixture {
     let fixture = Fixture::new();
@@ -319,11 +328,7 @@ fn protected_record_is_never_deleted() {
 #[test]
 fn saved_plan_is_applied_once() {
     let fixture = Fixture::new();
-    fixture
-        .command()
-        .args(["plan", ".", "--out", "plan.json"])
-        .assert()
-        .success();
+    save_plan(&fixture);
     fixture
         .command()
         .args(["apply", "plan.json", "--auto-approve"])
@@ -360,11 +365,7 @@ fn missing_plan_file_is_named() {
 #[test]
 fn saved_plan_of_older_format_is_rejected() {
     let fixture = Fixture::new();
-    fixture
-        .command()
-        .args(["plan", ".", "--out", "plan.json"])
-        .assert()
-        .success();
+    save_plan(&fixture);
     let path = fixture.inventory.path().join("plan.json");
     let saved = std::fs::read_to_string(&path).unwrap();
     let older = saved.replace("\"format_version\": \"2.0\"", "\"format_version\": \"1.0\"");
@@ -393,11 +394,7 @@ fn saved_plan_of_older_format_is_rejected() {
 #[test]
 fn saved_plan_is_stale_after_remote_change() {
     let fixture = Fixture::new();
-    fixture
-        .command()
-        .args(["plan", ".", "--out", "plan.json"])
-        .assert()
-        .success();
+    save_plan(&fixture);
     let record = json!({
         "uniqueId": "srv_999", "displayName": "rogue",
         "externalUrl": "https://cmdb.acme.example/servers/srv_999"
@@ -417,11 +414,7 @@ fn saved_plan_is_stale_after_remote_change() {
 #[test]
 fn saved_plan_is_stale_after_inventory_change() {
     let fixture = Fixture::new();
-    fixture
-        .command()
-        .args(["plan", ".", "--out", "plan.json"])
-        .assert()
-        .success();
+    save_plan(&fixture);
     fixture
         .inventory
         .replace(SERVERS_FILE, "memory: 4096", "memory: 8192");
@@ -670,11 +663,7 @@ fn concurrent_applies_leave_whole_sets() {
 #[test]
 fn saved_plan_checked_again_before_each_put() {
     let fixture = Fixture::new();
-    fixture
-        .command()
-        .args(["plan", ".", "--out", "plan.json"])
-        .assert()
-        .success();
+    save_plan(&fixture);
     // The PUT of internal-servers (sent first) is slow. While it waits, another writer
     // changes okta-users, which the apply reads again right before its own PUT.
     fixture.sandbox.add_faults(json!({
@@ -765,11 +754,7 @@ fn refused_apply_writes_a_record() {
 #[test]
 fn saved_plan_for_another_api_is_rejected() {
     let fixture = Fixture::new();
-    fixture
-        .command()
-        .args(["plan", ".", "--out", "plan.json"])
-        .assert()
-        .success();
+    save_plan(&fixture);
     // The same plan, as if made against Vanta's commercial host (with a valid digest).
     let mut plan: vanta_gitops::plan::Plan =
         serde_json::from_str(&fixture.inventory.read("plan.json")).unwrap();
