@@ -83,6 +83,8 @@ pub struct Credentials {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Policy {
+    /// The deletion limit of every resource that sets none itself. Without any limit, an apply
+    /// deletes at most 500 records of a resource unless `--allow-destroy` is given.
     #[serde(default)]
     pub max_destroy: Option<MaxDestroy>,
     #[serde(default)]

@@ -890,3 +890,27 @@ fn edited_plan_is_not_published() {
     );
     assert!(standin.comments(PULL_REQUEST).is_empty());
 }
+
+#[test]
+fn older_plan_format_is_not_published() {
+    let inventory = TestInventory::example();
+    let path = save_plan(&inventory);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let older = text.replacen(
+        "\"format_version\": \"2.0\"",
+        "\"format_version\": \"1.0\"",
+        1,
+    );
+    assert_ne!(older, text, "the saved plan must carry format version 2.0");
+    std::fs::write(&path, older).unwrap();
+    let standin = GithubStandin::start(TOKEN);
+    let mut command = github_command(&inventory, &standin);
+    command.args(["github", "comment", "--plan"]).arg(&path);
+    let (code, _, stderr) = run(command);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("has plan format version 1.0, but this vanta-gitops reads version 2.x"),
+        "{stderr}"
+    );
+    assert!(standin.comments(PULL_REQUEST).is_empty());
+}
