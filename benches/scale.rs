@@ -104,8 +104,8 @@ fn main() {
     }
 }
 
-/// How many times each plan is run: the fastest run counts, as for the floor, and the
-/// largest peak memory.
+/// How many times each plan runs. The report takes the fastest run's time, as for the floor,
+/// and the largest peak memory of all runs.
 const RUNS: usize = 3;
 
 struct Measured {

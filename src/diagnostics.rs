@@ -80,18 +80,18 @@ impl SourceMap {
     /// Drops the text of every file that no diagnostic points into. Only diagnostics show
     /// source text, so a large inventory need not stay in memory once it is loaded.
     pub fn keep_text_for(&mut self, diagnostics: &Diagnostics) {
-        let mut shown = vec![false; self.files.len()];
+        let mut referenced = vec![false; self.files.len()];
         let spans = diagnostics.items().iter().flat_map(|diagnostic| {
             let related = diagnostic.related.iter().map(|(span, _)| *span);
             diagnostic.span.into_iter().chain(related)
         });
         for span in spans {
-            if let Some(flag) = shown.get_mut(span.file.0 as usize) {
+            if let Some(flag) = referenced.get_mut(span.file.0 as usize) {
                 *flag = true;
             }
         }
-        for (file, shown) in self.files.iter_mut().zip(shown) {
-            if !shown {
+        for (file, referenced) in self.files.iter_mut().zip(referenced) {
+            if !referenced {
                 file.text = String::new();
                 file.line_starts = OnceLock::new();
             }

@@ -5,9 +5,9 @@ use crate::inventory::ResourceDef;
 use crate::inventory::document::{MaxDestroy, Workspace};
 use crate::plan::model::ResourcePlan;
 
-/// The `maxDestroy` limit of a resource when neither it nor the Workspace sets one. Deleting a
-/// records file of a large resource, or emptying it by mistake, deletes thousands of records at
-/// once, and a safety policy that must be written first protects nobody who did not write it.
+/// The `maxDestroy` limit of a resource when neither it nor the Workspace sets one. Deleting or
+/// emptying one records file of a large resource by mistake deletes thousands of records at
+/// once, and an inventory without a policy needs a limit most of all.
 pub const DEFAULT_MAX_DESTROY: MaxDestroy = MaxDestroy {
     count: Some(500),
     percent: None,

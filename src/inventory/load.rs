@@ -305,8 +305,8 @@ struct Loader {
 }
 
 impl Loader {
-    /// Registers the `Workspace` and `Resource` documents of a file, which every other
-    /// document depends on.
+    /// Registers the documents of a file whose kind is in `kinds` (`Workspace`, `Resource` or
+    /// both), which every other document depends on.
     fn register_declarations(&mut self, file: &mut ParsedFile, kinds: &[&str]) {
         for document in &mut file.documents {
             let Document::Tree(node) = document else {

@@ -229,6 +229,8 @@ type Pair<'a> = (Option<&'a DesiredRecord>, Option<&'a RemoteRecord>);
 /// Pairs two lists sorted by `uniqueId`, in id order. Each id is in each list at most once,
 /// because the loader removes repeated desired ids and the client rejects repeated current ones.
 fn pair_by_id<'a>(desired: &[&'a DesiredRecord], remote: &[&'a RemoteRecord]) -> Vec<Pair<'a>> {
+    debug_assert!(desired.windows(2).all(|w| w[0].unique_id < w[1].unique_id));
+    debug_assert!(remote.windows(2).all(|w| w[0].unique_id < w[1].unique_id));
     let mut pairs = Vec::with_capacity(desired.len().max(remote.len()));
     let (mut left, mut right) = (desired.iter().peekable(), remote.iter().peekable());
     loop {

@@ -306,11 +306,11 @@ fn escaped_declarations_check_other_files() {
 }
 
 /// A place in a file and the source line shown there.
-type Shown<'a> = (&'a str, &'a str);
+type PlaceAndLine<'a> = (&'a str, &'a str);
 
 /// Checks one `duplicate uniqueId` error: its place, the first copy's place, and the source
 /// line shown under each in that diagnostic's output.
-fn assert_duplicate(run: &Run, id: &str, at: Shown, first: Shown) {
+fn assert_duplicate(run: &Run, id: &str, at: PlaceAndLine, first: PlaceAndLine) {
     let dump = run.dump();
     let message = format!("duplicate uniqueId `{id}` in resource `servers`");
     assert!(

@@ -75,7 +75,7 @@ const GROUPS: [(u8, &str, &[Action]); 3] = [
 
 /// Renders a plan as markdown parts.
 pub fn render_parts(plan: &Plan) -> MarkdownPlan {
-    // The heading already says "plan", so the counts go without the text format's "Plan:".
+    // The heading already names the plan, so the counts go without the text format's "Plan:".
     let summary = summary_text(plan);
     let summary = summary.strip_prefix("Plan: ").unwrap_or(&summary);
     let header = match &plan.workspace {
