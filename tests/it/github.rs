@@ -873,44 +873,42 @@ fn pre_commit_hook_runs_validate() {
     );
 }
 
-#[test]
-fn edited_plan_is_not_published() {
+/// Saves the example's plan, changes its file with `edit`, and checks that `github comment`
+/// rejects it with `message` and posts nothing.
+fn assert_not_published(edit: impl Fn(&str) -> String, message: &str) {
     let inventory = TestInventory::example();
     let path = save_plan(&inventory);
     let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, text.replacen("16384", "99999", 1)).unwrap();
+    let edited = edit(&text);
+    assert_ne!(edited, text, "the edit must change the saved plan");
+    std::fs::write(&path, edited).unwrap();
     let standin = GithubStandin::start(TOKEN);
     let mut command = github_command(&inventory, &standin);
     command.args(["github", "comment", "--plan"]).arg(&path);
     let (code, _, stderr) = run(command);
     assert_eq!(code, 1, "{stderr}");
-    assert!(
-        stderr.contains("was modified after it was made"),
-        "{stderr}"
-    );
+    assert!(stderr.contains(message), "{stderr}");
     assert!(standin.comments(PULL_REQUEST).is_empty());
 }
 
 #[test]
+fn edited_plan_is_not_published() {
+    assert_not_published(
+        |text| text.replacen("16384", "99999", 1),
+        "was modified after it was made",
+    );
+}
+
+#[test]
 fn older_plan_format_is_not_published() {
-    let inventory = TestInventory::example();
-    let path = save_plan(&inventory);
-    let text = std::fs::read_to_string(&path).unwrap();
-    let older = text.replacen(
-        "\"format_version\": \"2.0\"",
-        "\"format_version\": \"1.0\"",
-        1,
+    assert_not_published(
+        |text| {
+            text.replacen(
+                "\"format_version\": \"2.0\"",
+                "\"format_version\": \"1.0\"",
+                1,
+            )
+        },
+        "has plan format version 1.0, but this vanta-gitops reads version 2.x",
     );
-    assert_ne!(older, text, "the saved plan must carry format version 2.0");
-    std::fs::write(&path, older).unwrap();
-    let standin = GithubStandin::start(TOKEN);
-    let mut command = github_command(&inventory, &standin);
-    command.args(["github", "comment", "--plan"]).arg(&path);
-    let (code, _, stderr) = run(command);
-    assert_eq!(code, 1, "{stderr}");
-    assert!(
-        stderr.contains("has plan format version 1.0, but this vanta-gitops reads version 2.x"),
-        "{stderr}"
-    );
-    assert!(standin.comments(PULL_REQUEST).is_empty());
 }
